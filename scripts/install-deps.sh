@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything webrtc-gw needs to build and test on Debian 12, as root.
+# Usage: scripts/install-deps.sh [build|test]   (default: test = build + peers)
+set -euo pipefail
+what=${1:-test}
+export DEBIAN_FRONTEND=noninteractive
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
+  libboost1.81-dev libboost-json1.81-dev libssl-dev openssl
+  libnice-dev libglib2.0-dev libsrtp2-dev
+  libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
+  libcli11-dev libgtest-dev libgmock-dev
+)
+# Real peers used by the integration tests (design brief §7).
+test_pkgs=(
+  coturn sip-tester kamailio iproute2 iptables socat
+)
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps.sh: run as root (apt-get install)" >&2
+  exit 1
+fi
+
+pkgs=("${build_pkgs[@]}")
+[[ $what == test ]] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  # coturn's postinst tries to start a daemon; policy-rc.d keeps it stopped.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps.sh: ${#pkgs[@]} packages present"
