@@ -1,0 +1,242 @@
+#include "net/datagram_port.hpp"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "net/sockaddr.hpp"
+#include "util/log.hpp"
+
+namespace gw::net {
+namespace {
+
+constexpr std::size_t kBatch = 32;      // datagrams per recvmmsg call
+constexpr std::size_t kMaxDatagram = 65536;
+
+Error sys_error(std::string code, const std::string& what) {
+  return make_error(std::move(code), what + ": " + std::strerror(errno));
+}
+
+socklen_t to_sockaddr_un(const std::string& path, sockaddr_storage& out) {
+  std::memset(&out, 0, sizeof out);
+  auto* sun = reinterpret_cast<sockaddr_un*>(&out);  // NOLINT
+  sun->sun_family = AF_UNIX;
+  std::memcpy(sun->sun_path, path.data(), std::min(path.size(), sizeof(sun->sun_path) - 1));
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+}
+
+// RFC 4291 §2.5.5.2: an IPv4 peer seen through a dual-stack IPv6 socket.
+IpAddress v4_mapped(const IpAddress& v4) {
+  std::array<std::uint8_t, 16> b{};
+  b[10] = 0xff;
+  b[11] = 0xff;
+  std::memcpy(&b[12], v4.bytes.data(), 4);
+  return IpAddress::v6(b);
+}
+
+IpAddress unmapped(const IpAddress& ip) {
+  static constexpr std::uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (ip.is_v4() || std::memcmp(ip.bytes.data(), kPrefix, 12) != 0) return ip;
+  return IpAddress::v4(std::array<std::uint8_t, 4>{ip.bytes[12], ip.bytes[13], ip.bytes[14], ip.bytes[15]});
+}
+
+PeerAddress peer_from(const sockaddr_storage& ss, socklen_t len) {
+  if (ss.ss_family == AF_UNIX) {
+    const auto* sun = reinterpret_cast<const sockaddr_un*>(&ss);  // NOLINT
+    auto n = len > offsetof(sockaddr_un, sun_path) ? len - offsetof(sockaddr_un, sun_path) : 0;
+    return PeerAddress{std::string(sun->sun_path, strnlen(sun->sun_path, n))};
+  }
+  auto addr = from_sockaddr(ss);
+  addr.ip = unmapped(addr.ip);
+  return PeerAddress{addr};
+}
+
+socklen_t peer_to(const PeerAddress& peer, sockaddr_storage& out) {
+  return peer.is_unix() ? to_sockaddr_un(peer.path(), out) : to_sockaddr(peer.inet(), out);
+}
+
+Result<PeerAddress> resolve_peer(const Endpoint& ep) {
+  if (ep.is_unix()) return PeerAddress{ep.path};
+  auto ip = resolve_host(ep.host);
+  if (!ip) return ip.error();
+  return PeerAddress{SocketAddress{*ip, ep.port}};
+}
+
+}  // namespace
+
+std::string PeerAddress::to_string() const {
+  return is_unix() ? "unix:" + path() : "udp:" + inet().to_string();
+}
+
+Result<IpAddress> resolve_host(const std::string& host, std::optional<IpAddress::Family> prefer) {
+  if (auto ip = IpAddress::parse(host)) return *ip;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_family = !prefer ? AF_UNSPEC : (*prefer == IpAddress::Family::v4 ? AF_INET : AF_INET6);
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
+  if (rc != 0 || res == nullptr) {
+    return make_error("net.resolve", "cannot resolve '" + host + "': " + gai_strerror(rc));
+  }
+  sockaddr_storage ss{};
+  std::memcpy(&ss, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  return from_sockaddr(ss).ip;
+}
+
+struct DatagramPort::Impl {
+  explicit Impl(asio::io_context& io, int fd) : descriptor(io, fd) {}
+  asio::posix::stream_descriptor descriptor;  // owns the fd; used for readiness only
+  std::array<std::array<std::uint8_t, kMaxDatagram>, 1> big{};  // recvmmsg slot 0 may be large
+  std::array<std::array<std::uint8_t, 2048>, kBatch - 1> small{};
+  bool started = false;
+};
+
+Result<std::unique_ptr<DatagramPort>> DatagramPort::open(asio::io_context& io, const Endpoint& local) {
+  if (local.transport != Transport::udp && !local.is_unix()) {
+    return make_error("net.transport", "a packet port must be udp: or unix:, not " + local.to_string());
+  }
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (local.is_unix()) {
+    ::unlink(local.path.c_str());  // a stale socket file from an earlier run
+    len = to_sockaddr_un(local.path, ss);
+  } else {
+    auto ip = resolve_host(local.host);
+    if (!ip) return ip.error();
+    len = to_sockaddr(SocketAddress{*ip, local.port}, ss);
+  }
+  int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return sys_error("net.socket", "socket");
+  if (ss.ss_family == AF_INET6) {
+    int off = 0;
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {  // NOLINT
+    auto err = sys_error("net.bind", "cannot bind " + local.to_string());
+    ::close(fd);
+    return err;
+  }
+  Endpoint bound = local;
+  if (!local.is_unix()) {
+    sockaddr_storage got{};
+    socklen_t got_len = sizeof got;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&got), &got_len);  // NOLINT
+    bound.port = from_sockaddr(got).port;
+  }
+  auto port = std::unique_ptr<DatagramPort>(new DatagramPort(io, fd, bound));
+  port->local_family_ = ss.ss_family;
+  return port;
+}
+
+DatagramPort::DatagramPort(asio::io_context& io, int fd, Endpoint local)
+    : impl_(std::make_unique<Impl>(io, fd)), fd_(fd), local_(std::move(local)) {}
+
+DatagramPort::~DatagramPort() { close(); }
+
+void DatagramPort::close() {
+  if (fd_ < 0) return;
+  boost::system::error_code ec;
+  impl_->descriptor.cancel(ec);
+  impl_->descriptor.close(ec);
+  fd_ = -1;
+  if (local_.is_unix()) ::unlink(local_.path.c_str());
+}
+
+void DatagramPort::start(Handler handler) {
+  handler_ = std::move(handler);
+  if (!impl_->started) {
+    impl_->started = true;
+    arm();
+  }
+}
+
+void DatagramPort::arm() {
+  impl_->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
+                               [this](const boost::system::error_code& ec) {
+                                 if (ec) return;  // cancelled: the port is closing
+                                 drain();
+                                 if (fd_ >= 0) arm();
+                               });
+}
+
+void DatagramPort::drain() {
+  std::array<mmsghdr, kBatch> msgs{};
+  std::array<iovec, kBatch> iovs{};
+  std::array<sockaddr_storage, kBatch> from{};
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    iovs[i].iov_base = i == 0 ? impl_->big[0].data() : impl_->small[i - 1].data();
+    iovs[i].iov_len = i == 0 ? kMaxDatagram : impl_->small[i - 1].size();
+  }
+  // Bounded: at most 8 batches per wake-up so one busy port cannot starve others.
+  for (int round = 0; round < 8 && fd_ >= 0; ++round) {
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      msgs[i].msg_hdr = msghdr{};
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    }
+    int n = ::recvmmsg(fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    for (int i = 0; i < n && fd_ >= 0; ++i) {
+      const auto& h = msgs[static_cast<std::size_t>(i)].msg_hdr;
+      auto len = msgs[static_cast<std::size_t>(i)].msg_len;
+      if ((h.msg_flags & MSG_TRUNC) != 0) {
+        ++counters_.rx_truncated;
+        continue;
+      }
+      ++counters_.rx_packets;
+      counters_.rx_bytes += len;
+      if (handler_) {
+        handler_(ByteView(static_cast<const std::uint8_t*>(iovs[static_cast<std::size_t>(i)].iov_base), len),
+                 peer_from(from[static_cast<std::size_t>(i)], h.msg_namelen));
+      }
+    }
+    if (static_cast<std::size_t>(n) < kBatch) return;
+  }
+}
+
+Status DatagramPort::set_remote(const Endpoint& remote) {
+  auto peer = resolve_peer(remote);
+  if (!peer) return peer.error();
+  remote_ = *peer;
+  return {};
+}
+
+void DatagramPort::send(ByteView data) {
+  if (!remote_) {
+    ++counters_.tx_no_remote;
+    return;
+  }
+  send_to(data, *remote_);
+}
+
+void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
+  if (fd_ < 0) return;
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
+    len = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, ss);
+  } else {
+    len = peer_to(to, ss);
+  }
+  auto n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss), len);  // NOLINT
+  if (n < 0) {
+    ++counters_.tx_errors;
+    GW_LOG(debug) << "sendto " << to.to_string() << ": " << std::strerror(errno);
+    return;
+  }
+  ++counters_.tx_packets;
+  counters_.tx_bytes += data.size();
+}
+
+Endpoint DatagramPort::local_endpoint() const { return local_; }
+
+}  // namespace gw::net

@@ -1,0 +1,36 @@
+#include "net/signals.hpp"
+
+#include <csignal>
+
+namespace gw::net {
+
+SignalHandlers::SignalHandlers(boost::asio::io_context& io, Callbacks callbacks)
+    : set_(io), callbacks_(std::move(callbacks)) {
+  set_.add(SIGINT);
+  set_.add(SIGTERM);
+  if (callbacks_.on_stats) set_.add(SIGUSR1);
+  if (callbacks_.on_reload) set_.add(SIGHUP);
+  arm();
+}
+
+void SignalHandlers::cancel() {
+  boost::system::error_code ec;
+  set_.cancel(ec);
+}
+
+void SignalHandlers::arm() {
+  set_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGUSR1 && callbacks_.on_stats) {
+      callbacks_.on_stats();
+    } else if (signo == SIGHUP && callbacks_.on_reload) {
+      callbacks_.on_reload();
+    } else {
+      ++shutdowns_;
+      if (callbacks_.on_shutdown) callbacks_.on_shutdown(signo);
+    }
+    arm();
+  });
+}
+
+}  // namespace gw::net

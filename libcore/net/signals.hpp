@@ -1,0 +1,33 @@
+// Signal handling for tools: SIGINT/SIGTERM ask for a clean shutdown, SIGUSR1
+// asks for stats, SIGHUP for a reload. Handlers run on the io_context thread
+// (through asio::signal_set), never inside the signal handler itself.
+// Thread: the io_context's thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <functional>
+
+namespace gw::net {
+
+class SignalHandlers {
+ public:
+  struct Callbacks {
+    std::function<void(int signo)> on_shutdown;  // SIGINT, SIGTERM
+    std::function<void()> on_stats;              // SIGUSR1
+    std::function<void()> on_reload;             // SIGHUP
+  };
+
+  SignalHandlers(boost::asio::io_context& io, Callbacks callbacks);
+  void cancel();
+  // Number of shutdown signals seen; a second one means "now, not gracefully".
+  [[nodiscard]] int shutdown_count() const { return shutdowns_; }
+
+ private:
+  void arm();
+  boost::asio::signal_set set_;
+  Callbacks callbacks_;
+  int shutdowns_ = 0;
+};
+
+}  // namespace gw::net

@@ -1,0 +1,82 @@
+#include "net/datagram_port.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <string>
+
+namespace {
+
+using gw::net::DatagramPort;
+using gw::net::PeerAddress;
+
+std::unique_ptr<DatagramPort> open_port(boost::asio::io_context& io, const std::string& uri) {
+  auto ep = gw::parse_endpoint(uri);
+  EXPECT_TRUE(ep.ok());
+  auto port = DatagramPort::open(io, *ep);
+  EXPECT_TRUE(port.ok()) << (port.ok() ? "" : port.error().message);
+  return std::move(port).value();
+}
+
+TEST(DatagramPort, UdpLoopbackBothWays) {
+  boost::asio::io_context io;
+  auto a = open_port(io, "udp:127.0.0.1:0");
+  auto b = open_port(io, "udp:127.0.0.1:0");
+  ASSERT_NE(a->local_endpoint().port, 0);
+  std::string got;
+  PeerAddress from;
+  b->start([&](gw::ByteView data, const PeerAddress& src) {
+    got = std::string(gw::as_string(data));
+    from = src;
+    io.stop();
+  });
+  ASSERT_TRUE(a->set_remote(b->local_endpoint()).ok());
+  a->send(gw::as_bytes("hello"));
+  io.run_for(std::chrono::seconds(2));
+  EXPECT_EQ(got, "hello");
+  EXPECT_EQ(from.inet().port, a->local_endpoint().port);
+  EXPECT_EQ(a->counters().tx_packets, 1U);
+  EXPECT_EQ(b->counters().rx_packets, 1U);
+}
+
+TEST(DatagramPort, UnixDatagram) {
+  boost::asio::io_context io;
+  std::string dir = ::testing::TempDir();
+  std::string pa = dir + "/gw-dp-a-" + std::to_string(::getpid());
+  std::string pb = dir + "/gw-dp-b-" + std::to_string(::getpid());
+  auto a = open_port(io, "unix:" + pa);
+  auto b = open_port(io, "unix:" + pb);
+  std::string got;
+  std::string from;
+  b->start([&](gw::ByteView data, const PeerAddress& src) {
+    got = std::string(gw::as_string(data));
+    from = src.path();
+    io.stop();
+  });
+  a->set_remote(PeerAddress{pb});
+  a->send(gw::as_bytes("over unix"));
+  io.run_for(std::chrono::seconds(2));
+  EXPECT_EQ(got, "over unix");
+  EXPECT_EQ(from, pa);
+  b.reset();
+  EXPECT_NE(::access(pb.c_str(), F_OK), 0) << "socket file removed on close";
+}
+
+TEST(DatagramPort, SendWithoutRemoteIsCounted) {
+  boost::asio::io_context io;
+  auto a = open_port(io, "udp:127.0.0.1:0");
+  a->send(gw::as_bytes("x"));
+  EXPECT_EQ(a->counters().tx_no_remote, 1U);
+}
+
+TEST(DatagramPort, BadEndpointIsAnError) {
+  boost::asio::io_context io;
+  auto r = DatagramPort::open(io, *gw::parse_endpoint("tcp:127.0.0.1:0"));
+  EXPECT_FALSE(r.ok());
+  auto bad = DatagramPort::open(io, *gw::parse_endpoint("udp:192.0.2.55:0"));
+  EXPECT_FALSE(bad.ok()) << "cannot bind an address this host does not have";
+}
+
+}  // namespace
