@@ -43,7 +43,8 @@ class Line {
 }  // namespace gw::log
 
 // Usage: GW_LOG(info) << "bound " << ep;  The stream is not evaluated when disabled.
-#define GW_LOG(lvl) \
-  if (!::gw::log::enabled(::gw::log::Level::lvl)) { \
-  } else \
-    ::gw::log::Line(::gw::log::Level::lvl)
+// A one-pass `for` rather than if/else, so `if (x) GW_LOG(...) << ...;` is safe.
+#define GW_LOG(lvl)                                                                  \
+  for (bool gw_log_once_ = ::gw::log::enabled(::gw::log::Level::lvl); gw_log_once_; \
+       gw_log_once_ = false)                                                         \
+  ::gw::log::Line(::gw::log::Level::lvl)
