@@ -240,3 +240,35 @@ void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
 Endpoint DatagramPort::local_endpoint() const { return local_; }
 
 }  // namespace gw::net
+
+namespace gw::net {
+Result<SocketAddress> local_address_towards(const SocketAddress& remote, bool pick_port) {
+  sockaddr_storage ss{};
+  socklen_t len = to_sockaddr(remote, ss);
+  int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return sys_error("net.socket", "socket");
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {  // NOLINT
+    auto err = sys_error("net.route", "no route to " + remote.to_string());
+    ::close(fd);
+    return err;
+  }
+  sockaddr_storage got{};
+  socklen_t got_len = sizeof got;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&got), &got_len);  // NOLINT
+  ::close(fd);
+  SocketAddress local = from_sockaddr(got);
+  local.port = 0;
+  if (!pick_port) return local;
+  fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  len = to_sockaddr(local, got);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&got), len) != 0) {  // NOLINT
+    auto err = sys_error("net.bind", "cannot bind " + local.to_string());
+    if (fd >= 0) ::close(fd);
+    return err;
+  }
+  got_len = sizeof got;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&got), &got_len);  // NOLINT
+  ::close(fd);
+  return from_sockaddr(got);
+}
+}  // namespace gw::net

@@ -89,3 +89,10 @@ class DatagramPort {
 Result<IpAddress> resolve_host(const std::string& host, std::optional<IpAddress::Family> prefer = {});
 
 }  // namespace gw::net
+
+namespace gw::net {
+// The source address the kernel would use towards `remote` (route lookup via
+// a connected UDP socket; nothing is sent). Port: a free UDP port on that IP
+// when `pick_port` is set (bound and released, so it may be taken later).
+Result<SocketAddress> local_address_towards(const SocketAddress& remote, bool pick_port);
+}  // namespace gw::net

@@ -130,9 +130,8 @@ class StreamChannel final : public MessageChannel {
   }
 
   void send(ByteView message, const std::optional<SocketAddress>&) override {
-    bool idle = queue_.empty();
     queue_.emplace_back(message.begin(), message.end());
-    if (idle && connected_) write_next();
+    if (connected_ && !writing_) write_next();
   }
 
   void close() override {
@@ -170,7 +169,7 @@ class StreamChannel final : public MessageChannel {
     connected_ = true;
     read();
     ready();
-    if (!queue_.empty()) write_next();
+    if (!queue_.empty() && !writing_) write_next();
   }
 
   template <class Fn>
@@ -179,14 +178,16 @@ class StreamChannel final : public MessageChannel {
   }
 
   void write_next() {
+    writing_ = true;
     with_stream([this](auto& s) {
       asio::async_write(s, asio::buffer(queue_.front()), [this](error_code ec, std::size_t) {
+        writing_ = false;
         if (ec) {
           if (!closed_) on_error_(net_error("net.write", "write failed", ec));
           return;
         }
         queue_.pop_front();
-        if (!queue_.empty()) write_next();
+        if (!queue_.empty() && !closed_) write_next();
       });
     });
   }
@@ -228,6 +229,7 @@ class StreamChannel final : public MessageChannel {
   MessageHandler on_message_;
   ErrorHandler on_error_;
   bool connected_ = false;
+  bool writing_ = false;  // one async_write at a time
   bool closed_ = false;
 };
 

@@ -46,8 +46,11 @@ CommandInfo describe(CLI::App& app) {
     for (const auto& s : opt->get_snames()) o.names.push_back("-" + s);
     for (const auto& l : opt->get_lnames()) o.names.push_back("--" + l);
     o.description = opt->get_description();
-    o.takes_value = opt->get_type_size_max() > 0;
-    if (auto* v = opt->get_validator(); v != nullptr) o.choices = parse_choices(v->get_description());
+    o.takes_value = opt->get_expected_max() > 0;  // flags have expected(0)
+    try {  // CLI11 2.1 throws when an option has no validator
+      if (auto* v = opt->get_validator(0); v != nullptr) o.choices = parse_choices(v->get_description());
+    } catch (const CLI::OptionNotFound&) {
+    }
     const auto& type = opt->get_type_name();
     o.is_path = type == "PATH" || type == "FILE" || type.find("FILE") != std::string::npos;
     info.options.push_back(std::move(o));
@@ -74,7 +77,6 @@ void bash_words(std::ostringstream& out, const CommandInfo& cmd, const std::stri
   std::string words;
   for (const auto& o : cmd.options) for (const auto& n : o.names) words += n + " ";
   for (const auto& s : cmd.subcommands) words += s.name + " ";
-  words += "--help ";
   out << "      " << path << ") words=" << shell_quote(words) << ";;\n";
   for (const auto& s : cmd.subcommands) bash_words(out, s, path + "/" + s.name);
 }
