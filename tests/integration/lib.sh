@@ -87,7 +87,7 @@ json_get() {
 v=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."):
     v = v[int(k)] if isinstance(v, list) else v.get(k) if isinstance(v, dict) else None
-print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list)) else v))' "$1" "$2"
+print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list,bool)) else v))' "$1" "$2"
 }
 
 gw_finish() {

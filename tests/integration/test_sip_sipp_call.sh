@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# sip-leg call against sipp (Debian sip-tester) on loopback:
+#  1. a sipp UAS with -rtp_echo: RTP sent into the pipe comes back intact;
+#  2. a UAS answering 486: "ended" with status 486 and exit code 10 (busy);
+#  3. a UAS that only rings: SIGINT sends CANCEL (exit 130), --timeout too (exit 3);
+#  4. hold/resume by stdin commands: re-INVITEs with a=sendonly then a=sendrecv.
+# Ports 35100-35199.
+source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+need sipp python3 timeout
+
+UAS=35100 LEG=35110 MEDIA=35120 PIPE_OUT=35130 PIPE_IN=35132
+common=(--bind "udp:127.0.0.1:$LEG" --rtp udp:127.0.0.1:0 --json)
+
+echo "== 1. audio through the pipe and back from sipp's RTP echo"
+bg SIPP timeout 30 sipp -sn uas -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -rtp_echo -m 1 -nostdin \
+  >"$TMP/sipp1.log" 2>&1
+sleep 0.5
+bg LEG_PID timeout 30 "$SIPLEG" call "sip:echo@127.0.0.1:$UAS" "${common[@]}" --duration 5 \
+  --pipe "udp:127.0.0.1:$PIPE_OUT" --pipe-bind "udp:127.0.0.1:$PIPE_IN" >"$TMP/call1.out" 2>"$TMP/call1.err"
+wait_for "$TMP/call1.out" '"event":"answered"'
+probe=$(python3 "$SIPDIR/rtp_probe.py" $PIPE_IN $PIPE_OUT 100)
+echo "probe: $probe"
+intact=$(json_field "$probe" intact)
+((intact >= 95)) || fail "only $intact of 100 RTP packets came back intact"
+wait_exit "$LEG_PID" 15; rc=$RC
+[[ $rc == 0 ]] || fail "call ended with exit $rc, want 0"
+ended=$(event "$TMP/call1.out" ended)
+[[ $(json_field "$ended" cause) == local_hangup ]] || fail "ended: $ended"
+grep -q '"event":"trying"' "$TMP/call1.out" || fail "no trying event"
+answered=$(event "$TMP/call1.out" answered)
+[[ $(json_field "$answered" remote_rtp) == "127.0.0.1:$MEDIA" ]] || fail "answered: $answered"
+[[ $(json_field "$answered" codec) == PCMU/8000 ]] || fail "codec: $answered"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp UAS failed"
+
+echo "== 2. 486 Busy Here gives exit code 10"
+bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_busy.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp2.log" 2>&1
+sleep 0.5
+rc=0
+timeout 20 "$SIPLEG" call "sip:busy@127.0.0.1:$UAS" "${common[@]}" >"$TMP/call2.out" 2>"$TMP/call2.err" || rc=$?
+[[ $rc == 10 ]] || fail "busy call exit $rc, want 10"
+ended=$(event "$TMP/call2.out" ended)
+[[ $(json_field "$ended" status) == 486 && $(json_field "$ended" cause) == rejected ]] || fail "ended: $ended"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp busy scenario failed"
+
+echo "== 3a. SIGINT while ringing sends CANCEL (exit 130)"
+bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_ring_cancel.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp3.log" 2>&1
+sleep 0.5
+bg LEG_PID timeout 20 "$SIPLEG" call "sip:ring@127.0.0.1:$UAS" "${common[@]}" >"$TMP/call3.out" 2>"$TMP/call3.err"
+wait_for "$TMP/call3.out" '"event":"ringing"'
+kill -INT "$LEG_PID"
+wait_exit "$LEG_PID" 15; rc=$RC
+[[ $rc == 130 ]] || fail "cancelled call exit $rc, want 130"
+ended=$(event "$TMP/call3.out" ended)
+[[ $(json_field "$ended" cause) == cancelled && $(json_field "$ended" status) == 487 ]] || fail "ended: $ended"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp did not see the CANCEL"
+
+echo "== 3b. --timeout cancels an unanswered call (exit 3)"
+bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_ring_cancel.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp3b.log" 2>&1
+sleep 0.5
+rc=0
+timeout 20 "$SIPLEG" call "sip:ring@127.0.0.1:$UAS" "${common[@]}" --timeout 1 >"$TMP/call3b.out" 2>"$TMP/call3b.err" || rc=$?
+[[ $rc == 3 ]] || fail "timed-out call exit $rc, want 3"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp did not see the CANCEL"
+
+echo "== 4. hold and resume (RFC 3264 §8.4) on stdin commands"
+bg SIPP timeout 30 sipp -sf "$SIPDIR/uas_hold.xml" -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -m 1 -nostdin \
+  >"$TMP/sipp4.log" 2>&1
+sleep 0.5
+mkfifo "$TMP/cmd4"
+bg LEG_PID timeout 30 "$SIPLEG" call "sip:hold@127.0.0.1:$UAS" "${common[@]}" <"$TMP/cmd4" \
+  >"$TMP/call4.out" 2>"$TMP/call4.err"
+exec 7>"$TMP/cmd4"
+wait_for "$TMP/call4.out" '"event":"answered"'
+echo '{"cmd":"hold"}' >&7
+wait_for "$TMP/call4.out" '"event":"held"'
+echo '{"cmd":"resume"}' >&7
+wait_for "$TMP/call4.out" '"event":"resumed"'
+echo '{"cmd":"hangup"}' >&7
+wait_exit "$LEG_PID" 15; rc=$RC
+exec 7>&-
+[[ $rc == 0 ]] || fail "hold call exit $rc"
+held=$(event "$TMP/call4.out" held)
+[[ $(json_field "$held" direction) == sendonly ]] || fail "held: $held"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp hold scenario failed (see sipp4.log)"
+
+echo "PASS test_sip_sipp_call"
