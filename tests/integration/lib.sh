@@ -43,13 +43,15 @@ gw_stop() {
   wait "$pid" 2>/dev/null
 }
 
-# gw_netns NAME: creates a namespace with a unique name (printed), lo up.
+# gw_netns VAR NAME: creates a namespace with a unique name, lo up, and sets
+# VAR to its name. (Not in $(...): the cleanup list must see it.)
 gw_netns() {
-  local ns="gw$$-$1"
+  local -n _gw_ns_var=$1
+  local ns="gw$$-$2"
   ip netns add "$ns" || return 1
   GW_NETNS+=("$ns")
   ip -n "$ns" link set lo up
-  echo "$ns"
+  _gw_ns_var=$ns
 }
 
 # gw_link NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair between two namespaces.

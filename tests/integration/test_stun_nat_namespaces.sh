@@ -14,7 +14,7 @@ gw_require ip iptables
 SP=$GW_TOOLS/stun-probe/stun-probe
 T=$GW_TMP
 
-pub=$(gw_netns pub) && nat=$(gw_netns nat) && client=$(gw_netns client) && open=$(gw_netns open) || exit 1
+gw_netns pub pub && gw_netns nat nat && gw_netns client client && gw_netns open open || exit 1
 gw_link "$pub" wan 203.0.113.10/24 "$nat" wan 203.0.113.2/24
 ip -n "$pub" addr add 203.0.113.11/24 dev wan
 gw_link "$nat" lan 100.64.1.1/24 "$client" eth0 100.64.1.2/24
