@@ -54,6 +54,8 @@ class UdpMachineRunner {
     return status;
   }
 
+  // Runs after every step (start, packet, timer): e.g. to print progress.
+  void on_step(std::function<void()> fn) { on_step_ = std::move(fn); }
   [[nodiscard]] SocketAddress local(std::size_t k) const { return sockets_[k]->local_address(); }
   void stop() {
     timer_.cancel();
@@ -68,6 +70,7 @@ class UdpMachineRunner {
   }
 
   void rearm() {
+    if (on_step_) on_step_();
     if (machine_.done()) {
       stop();
       if (on_done_) on_done_();
@@ -89,6 +92,7 @@ class UdpMachineRunner {
   boost::asio::steady_timer timer_;
   std::vector<std::unique_ptr<MessageChannel>> sockets_;
   std::function<void()> on_done_;
+  std::function<void()> on_step_;
   bool failed_ = false;
 };
 

@@ -25,7 +25,7 @@ enum Exit : int {
 struct ClientOptions {
   std::vector<std::string> servers;
   std::vector<std::string> transports;  // extra transports per server: udp,tcp,tls
-  double timeout_s = 39.5;              // overall per transaction
+  double timeout_s = 0;                 // overall per transaction; 0: the mode's default
   int rto_ms = 500;
   int retries = 7;                      // Rc
   std::string user, password;
@@ -41,7 +41,6 @@ struct ClientOptions {
 struct NatOptions {
   bool lifetime = false;
   double lifetime_max_s = 600;          // upper bound of the search
-  double lifetime_min_s = 1;
   bool skip_large = false;
 };
 

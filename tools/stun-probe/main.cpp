@@ -8,7 +8,7 @@
 namespace {
 
 void add_client_options(CLI::App& app, stun_probe::ClientOptions& c) {
-  app.add_option("--timeout", c.timeout_s, "Give up on a server after SECONDS (default 39.5, RFC 8489 §6.2.1)")
+  app.add_option("--timeout", c.timeout_s, "Give up on a transaction after SECONDS (default 39.5, RFC 8489 §6.2.1; 7.5 with --nat)")
       ->check(CLI::Range(0.1, 3600.0));
   app.add_option("--rto", c.rto_ms, "Initial UDP retransmission timeout in ms (default 500)")
       ->check(CLI::Range(10, 60000));

@@ -1,12 +1,15 @@
 // stun-probe --nat SERVER: RFC 5780 §4 NAT behaviour discovery over two local
 // UDP sockets (the second one tests hairpinning).
 #include <boost/asio/io_context.hpp>
+#include <unistd.h>
+
 #include <iostream>
 
 #include "commands.hpp"
 #include "net/datagram_port.hpp"
 #include "net/signals.hpp"
 #include "net/udp_machine_runner.hpp"
+#include "stun/lifetime_search.hpp"
 #include "stun/nat_discovery.hpp"
 #include "targets.hpp"
 #include "util/json_output.hpp"
@@ -32,6 +35,49 @@ void print_report(const gw::stun::NatReport& r) {
   for (const auto& n : r.not_run) std::cout << "  not run: " << n << "\n";
   for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
   std::cout << "verdict: " << r.webrtc_verdict() << "\n";
+}
+
+// RFC 5780 §4.6: minutes long; progress on stderr when it is a terminal.
+boost::json::object run_lifetime(const ClientOptions& options, const NatOptions& nat, const Target& target,
+                                 const gw::IpAddress& local_ip, const gw::cli::CommonOptions& common) {
+  gw::stun::LifetimeConfig config;
+  config.server = target.address;
+  config.max = std::chrono::duration_cast<gw::Duration>(std::chrono::duration<double>(nat.lifetime_max_s));
+  config.initial = std::min<gw::Duration>(config.initial, config.max);
+  config.transaction = make_config(options, 7.5);
+  config.software = options.software;
+  gw::stun::LifetimeSearch search(config);
+  boost::asio::io_context io;
+  gw::net::UdpMachineRunner<gw::stun::LifetimeSearch> runner(io, search, {{local_ip, 0}, {local_ip, 0}},
+                                                            target.address);
+  bool progress = ::isatty(STDERR_FILENO) != 0 || common.verbose > 0;
+  runner.on_step([&] {
+    for (const auto& e : search.take_events()) {
+      if (progress && !common.quiet) std::cerr << "lifetime: " << e.message << std::endl;
+    }
+  });
+  gw::net::SignalHandlers signals(io, {.on_shutdown = [&](int) { io.stop(); }, .on_stats = {}, .on_reload = {}});
+  if (auto status = runner.start([&] { io.stop(); }); !status) {
+    std::cerr << "stun-probe: " << status.error().message << "\n";
+    return {};
+  }
+  if (progress) std::cerr << "lifetime: searching up to " << nat.lifetime_max_s << " s (RFC 5780 §4.6); Ctrl-C stops\n";
+  io.run();
+  const auto& r = search.result();
+  auto o = r.to_json();
+  o["event"] = "lifetime";
+  if (!common.json) {
+    auto secs = [](gw::Duration d) { return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()); };
+    if (!r.completed) {
+      std::cout << "binding lifetime: search stopped: " << r.failure << "\n";
+    } else {
+      std::cout << "binding lifetime: at least " << secs(r.lower) << " s";
+      if (r.upper) std::cout << ", less than " << secs(*r.upper) << " s";
+      std::cout << "\nrecommended keep-alive interval: " << secs(r.recommended_keepalive)
+                << " s (browsers send ICE consent checks every ~5 s, well within it)\n";
+    }
+  }
+  return o;
 }
 
 int exit_code(const gw::stun::NatReport& r) {
@@ -80,7 +126,7 @@ int run_nat(const ClientOptions& options, const NatOptions& nat, const gw::cli::
   boost::asio::io_context io;
   gw::stun::DiscoveryConfig config;
   config.server = target.address;
-  config.transaction = make_config(options);
+  config.transaction = make_config(options, 7.5);  // silence is a result here: don't wait 39.5 s
   config.large_packet_probe = !nat.skip_large;
   config.software = options.software;
   config.local = local0;
@@ -108,7 +154,12 @@ int run_nat(const ClientOptions& options, const NatOptions& nat, const gw::cli::
   } else {
     print_report(report);
   }
-  (void)nat.lifetime;
+  if (nat.lifetime && report.server_reachable) {
+    auto lifetime = run_lifetime(options, nat, target, local0.ip, common);
+    if (common.json) {
+      gw::emit_json(lifetime);
+    }
+  }
   return code;
 }
 

@@ -58,11 +58,11 @@ gw::stun::RequestSpec make_request(const ClientOptions& options) {
   return spec;
 }
 
-gw::stun::TransactionConfig make_config(const ClientOptions& options) {
+gw::stun::TransactionConfig make_config(const ClientOptions& options, double mode_default_s) {
   gw::stun::TransactionConfig c;
   c.rto = std::chrono::milliseconds(options.rto_ms);
   c.max_requests = options.retries;
-  auto timeout = std::chrono::duration_cast<gw::Duration>(std::chrono::duration<double>(options.timeout_s));
+  auto timeout = std::chrono::duration_cast<gw::Duration>(std::chrono::duration<double>(options.timeout_s > 0 ? options.timeout_s : mode_default_s));
   c.overall_timeout = timeout;
   c.reliable_timeout = std::min<gw::Duration>(c.reliable_timeout, timeout);
   return c;
