@@ -82,7 +82,7 @@ class World {
   };
 
   bool lost() { return loss_ > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < loss_; }
-  const IpAddress public_ip() const { return addr("203.0.113.7:1").ip; }
+  IpAddress public_ip() const { return addr("203.0.113.7:1").ip; }
 
   void enqueue(Packet p) {
     if (lost()) return;
