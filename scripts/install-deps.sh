@@ -14,7 +14,7 @@ build_pkgs=(
 )
 # Real peers used by the integration tests (design brief §7).
 test_pkgs=(
-  coturn sip-tester kamailio iproute2 iptables socat
+  coturn sip-tester kamailio iproute2 iptables socat zsh fish
 )
 
 if [[ $(id -u) -ne 0 ]]; then
