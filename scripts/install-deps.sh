@@ -15,6 +15,7 @@ build_pkgs=(
 # Real peers used by the integration tests (design brief §7).
 test_pkgs=(
   coturn sip-tester kamailio iproute2 iptables socat zsh fish
+  gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-good
 )
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -68,6 +68,32 @@ check "nat against coturn: exit 0" test "$rc" -eq 0
 check "nat against coturn: conclusive open internet" test "$(json_get "$T/coturn-nat.json" rfc3489_name)" = "open internet"
 gw_stop "$COTURN"
 
+# --- TLS (stuns:) against coturn with a self-signed certificate, and IPv6 ----
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+gw_bg turnserver -n --stun-only --no-cli --no-dtls -L 127.0.0.1 -p 34792 --tls-listening-port 34793 \
+  --cert "$T/cert.pem" --pkey "$T/key.pem" --log-file "$T/coturn-tls.log" --simple-log \
+  --pidfile "$T/coturn-tls.pid" --db "$T/coturn-tls.sqlite" >"$T/coturn-tls.out" 2>&1
+COTURN_TLS=$GW_LAST_PID
+for i in $(seq 50); do ss -Hltn "sport = :34793" | grep -q . && break; sleep 0.1; done
+timeout 20 "$SP" -4 stuns:localhost:34793 --ca "$T/cert.pem" --json >"$T/tls.jsonl"; rc=$?
+check "stuns: with the server's CA: answered over TLS" bash -c "test $rc -eq 0 && grep -q '\"transport\":\"tls\",.*\"ok\":true' '$T/tls.jsonl'"
+timeout 20 "$SP" -4 stuns:localhost:34793 --json >"$T/tls-untrusted.jsonl" 2>/dev/null; rc=$?
+check "stuns: untrusted certificate refused (exit 3, 'tls' failure)" \
+  bash -c "test $rc -eq 3 && grep -q '\"failure\":\"tls\"' '$T/tls-untrusted.jsonl'"
+timeout 20 "$SP" -4 stuns:localhost:34793 -k >/dev/null; rc=$?
+check "stuns: --insecure accepts it" test "$rc" -eq 0
+gw_stop "$COTURN_TLS"
+
+if ip -6 addr show lo | grep -q '::1'; then
+  gw_bg "$SP" serve --listen '[::1]:34784' -q
+  V6=$GW_LAST_PID
+  gw_wait_udp - 34784 || exit 1
+  timeout 20 "$SP" '[::1]:34784' -t tcp --json >"$T/v6.jsonl"; rc=$?
+  check "IPv6: udp and tcp answered, mapped [::1]" bash -c "test $rc -eq 0 && test \$(grep -c '\"mapped\":\"\[::1\]' '$T/v6.jsonl') -eq 2"
+  gw_stop "$V6"
+fi
+
 # --- failures: exit codes ----------------------------------------------------
 timeout 20 "$SP" 127.0.0.1:34799 --timeout 1 >/dev/null 2>&1; rc=$?
 check "no server: exit 3 (unreachable)" test "$rc" -eq 3

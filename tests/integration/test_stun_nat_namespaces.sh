@@ -40,6 +40,16 @@ check "no hairpinning" test "$(json_get "$T/nat.json" hairpinning)" = no
 check "RFC 3489 name: port-restricted cone" test "$(json_get "$T/nat.json" rfc3489_name)" = "port-restricted cone"
 check "exit 0: peer-to-peer friendly mapping" test "$rc" -eq 0
 
+# Binding lifetime (RFC 5780 §4.6): make the NAT forget idle UDP mappings
+# after 10 s, and the search must find a lifetime between 5 and 20 s.
+ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=10 \
+  net.netfilter.nf_conntrack_udp_timeout_stream=10
+timeout 150 ip netns exec "$client" "$SP" --nat --no-large --lifetime --lifetime-max 40 --json >"$T/life.jsonl"; rc=$?
+tail -n 1 "$T/life.jsonl" >"$T/life.json"; cat "$T/life.json" >&2
+check "lifetime search completes" test "$(json_get "$T/life.json" completed)" = true
+check "lifetime lower bound 5..10 s" python3 -c "import json,sys; r=json.load(open('$T/life.json')); lo=r.get('lower_s', r.get('lower_ms',0)/1000); sys.exit(0 if 5 <= lo <= 10 else 1)"
+check "keep-alive advice below the lifetime" python3 -c "import json,sys; r=json.load(open('$T/life.json')); k=r.get('recommended_keepalive_s', r.get('recommended_keepalive_ms',0)/1000); sys.exit(0 if 0 < k <= 10 else 1)"
+
 # A symmetric NAT: random source ports per destination (MASQUERADE --random-fully).
 ip netns exec "$nat" iptables -t nat -F POSTROUTING
 ip netns exec "$nat" conntrack -F >/dev/null 2>&1 || true
