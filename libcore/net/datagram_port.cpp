@@ -7,6 +7,7 @@
 
 #include <array>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -90,9 +91,21 @@ Result<IpAddress> resolve_host(const std::string& host, std::optional<IpAddress:
   return from_sockaddr(ss).ip;
 }
 
+constexpr std::size_t kTxSlot = 2048;  // larger datagrams bypass the queue
+
 struct DatagramPort::Impl {
-  explicit Impl(asio::io_context& io, int fd) : descriptor(io, fd) {}
+  explicit Impl(asio::io_context& io_context, int fd) : io(io_context), descriptor(io_context, fd) {}
+  asio::io_context& io;
   asio::posix::stream_descriptor descriptor;  // owns the fd; used for readiness only
+  // Send queue for batching: copies of the datagrams and their destinations.
+  std::array<std::array<std::uint8_t, kTxSlot>, kBatch> tx_data{};
+  std::array<sockaddr_storage, kBatch> tx_to{};
+  std::array<socklen_t, kBatch> tx_to_len{};
+  std::array<std::size_t, kBatch> tx_len{};
+  std::size_t tx_count = 0;
+  bool flush_posted = false;
+  // Posted flushes hold a weak reference: a port closed meanwhile is skipped.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
   std::array<std::array<std::uint8_t, kMaxDatagram>, 1> big{};  // recvmmsg slot 0 may be large
   std::array<std::array<std::uint8_t, 2048>, kBatch - 1> small{};
   bool started = false;
@@ -142,6 +155,7 @@ DatagramPort::~DatagramPort() { close(); }
 
 void DatagramPort::close() {
   if (fd_ < 0) return;
+  if (impl_->tx_count > 0) flush();
   boost::system::error_code ec;
   impl_->descriptor.cancel(ec);
   impl_->descriptor.close(ec);
@@ -220,6 +234,67 @@ void DatagramPort::send(ByteView data) {
 
 void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
   if (fd_ < 0) return;
+  if (!batching_ || data.size() > kTxSlot) return send_now(data, to);
+  auto& q = *impl_;
+  if (q.tx_count == kBatch) flush();
+  auto i = q.tx_count++;
+  std::memcpy(q.tx_data[i].data(), data.data(), data.size());
+  q.tx_len[i] = data.size();
+  if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
+    q.tx_to_len[i] = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, q.tx_to[i]);
+  } else {
+    q.tx_to_len[i] = peer_to(to, q.tx_to[i]);
+  }
+  if (!q.flush_posted) {
+    q.flush_posted = true;
+    asio::post(q.io, [this, alive = std::weak_ptr<int>(q.alive)] {
+      if (alive.lock()) flush();
+    });
+  }
+}
+
+void DatagramPort::flush() {
+  auto& q = *impl_;
+  q.flush_posted = false;
+  std::size_t done = 0;
+  while (done < q.tx_count && fd_ >= 0) {
+    std::array<mmsghdr, kBatch> msgs{};
+    std::array<iovec, kBatch> iovs{};
+    std::size_t n = q.tx_count - done;
+    for (std::size_t k = 0; k < n; ++k) {
+      iovs[k] = iovec{q.tx_data[done + k].data(), q.tx_len[done + k]};
+      msgs[k].msg_hdr.msg_iov = &iovs[k];
+      msgs[k].msg_hdr.msg_iovlen = 1;
+      msgs[k].msg_hdr.msg_name = &q.tx_to[done + k];
+      msgs[k].msg_hdr.msg_namelen = q.tx_to_len[done + k];
+    }
+    int sent = ::sendmmsg(fd_, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
+    ++counters_.tx_batches;
+    if (sent <= 0) {
+      // The first datagram failed (e.g. EAGAIN, or an unreachable peer):
+      // count it, skip it, go on with the rest.
+      ++counters_.tx_errors;
+      ++done;
+      continue;
+    }
+    for (int k = 0; k < sent; ++k) counters_.tx_bytes += q.tx_len[done + static_cast<std::size_t>(k)];
+    counters_.tx_packets += static_cast<std::uint64_t>(sent);
+    done += static_cast<std::size_t>(sent);
+  }
+  q.tx_count = 0;
+}
+
+Status DatagramPort::set_buffer_sizes(int receive_bytes, int send_bytes) {
+  if (receive_bytes > 0 && ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_bytes, sizeof receive_bytes) != 0) {
+    return sys_error("net.sockopt", "SO_RCVBUF");
+  }
+  if (send_bytes > 0 && ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &send_bytes, sizeof send_bytes) != 0) {
+    return sys_error("net.sockopt", "SO_SNDBUF");
+  }
+  return {};
+}
+
+void DatagramPort::send_now(ByteView data, const PeerAddress& to) {
   sockaddr_storage ss{};
   socklen_t len = 0;
   if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {

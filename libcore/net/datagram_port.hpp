@@ -37,6 +37,7 @@ struct DatagramCounters {
   std::uint64_t tx_errors = 0;     // sendto failed (EAGAIN counted here too)
   std::uint64_t tx_no_remote = 0;  // send() before a remote was known
   std::uint64_t rx_truncated = 0;  // larger than the receive buffer
+  std::uint64_t tx_batches = 0;    // sendmmsg calls (batching on)
 };
 
 class DatagramPort {
@@ -65,6 +66,14 @@ class DatagramPort {
   void send(ByteView data);
   void send_to(ByteView data, const PeerAddress& to);
 
+  // Batching: sends are queued (copied) and flushed with one sendmmsg once the
+  // current handler returns (an asio::post), so a recvmmsg batch of N packets
+  // costs one sendmmsg instead of N sendto calls. Off by default.
+  void set_send_batching(bool on) { batching_ = on; }
+  void flush();
+  // SO_RCVBUF/SO_SNDBUF (0 leaves the kernel default; capped by net.core.*mem_max).
+  Status set_buffer_sizes(int receive_bytes, int send_bytes);
+
   [[nodiscard]] Endpoint local_endpoint() const;  // with the real port after bind
   [[nodiscard]] const DatagramCounters& counters() const { return counters_; }
   [[nodiscard]] int native_handle() const { return fd_; }
@@ -74,8 +83,11 @@ class DatagramPort {
   void arm();
   void drain();
 
+  void send_now(ByteView data, const PeerAddress& to);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool batching_ = false;
   int fd_ = -1;
   int local_family_ = 0;  // AF_INET, AF_INET6 or AF_UNIX
   Endpoint local_;

@@ -65,6 +65,9 @@ struct StunServerHost::Impl {
       if (!port) return port.error();
       auto& slot = udp[static_cast<std::size_t>(which)];
       slot = std::move(port).value();
+      // One sendmmsg answers a whole recvmmsg batch; big buffers ride out bursts.
+      slot->set_send_batching(true);
+      (void)slot->set_buffer_sizes(4 << 20, 4 << 20);
       slot->start([this, which](ByteView data, const PeerAddress& from) {
         if (from.is_unix()) return;
         auto reply = server.handle(data, from.inet(), which, Clock::now());

@@ -44,7 +44,7 @@ check "exit 0: peer-to-peer friendly mapping" test "$rc" -eq 0
 # after 10 s, and the search must find a lifetime between 5 and 20 s.
 ip netns exec "$nat" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=10 \
   net.netfilter.nf_conntrack_udp_timeout_stream=10
-timeout 150 ip netns exec "$client" "$SP" --nat --no-large --lifetime --lifetime-max 40 --json >"$T/life.jsonl"; rc=$?
+timeout 150 ip netns exec "$client" "$SP" --nat --no-large --lifetime --lifetime-max 40 --json 203.0.113.10 >"$T/life.jsonl"; rc=$?
 tail -n 1 "$T/life.jsonl" >"$T/life.json"; cat "$T/life.json" >&2
 check "lifetime search completes" test "$(json_get "$T/life.json" completed)" = true
 check "lifetime lower bound 5..10 s" python3 -c "import json,sys; r=json.load(open('$T/life.json')); lo=r.get('lower_s', r.get('lower_ms',0)/1000); sys.exit(0 if 5 <= lo <= 10 else 1)"

@@ -151,8 +151,8 @@ Status open_ports(asio::io_context& io, const Options& o, Ports& ports) {
   // Bursts must not overflow the default ~208 KiB buffers (loss below saturation).
   for (auto* port : {ports.secure.get(), ports.plain.get(), ports.rtcp.get()}) {
     if (port == nullptr) continue;
-    ::setsockopt(port->native_handle(), SOL_SOCKET, SO_RCVBUF, &o.socket_buffer, sizeof o.socket_buffer);
-    ::setsockopt(port->native_handle(), SOL_SOCKET, SO_SNDBUF, &o.socket_buffer, sizeof o.socket_buffer);
+    (void)port->set_buffer_sizes(o.socket_buffer, o.socket_buffer);
+    port->set_send_batching(true);
   }
   return {};
 }

@@ -57,11 +57,11 @@ boost::json::object run_lifetime(const ClientOptions& options, const NatOptions&
     }
   });
   gw::net::SignalHandlers signals(io, {.on_shutdown = [&](int) { io.stop(); }, .on_stats = {}, .on_reload = {}});
+  if (progress) std::cerr << "lifetime: searching up to " << nat.lifetime_max_s << " s (RFC 5780 §4.6); Ctrl-C stops\n";
   if (auto status = runner.start([&] { io.stop(); }); !status) {
     std::cerr << "stun-probe: " << status.error().message << "\n";
     return {};
   }
-  if (progress) std::cerr << "lifetime: searching up to " << nat.lifetime_max_s << " s (RFC 5780 §4.6); Ctrl-C stops\n";
   io.run();
   const auto& r = search.result();
   auto o = r.to_json();
