@@ -5,7 +5,7 @@ complete -c stun-probe -l json -d 'Machine-readable output: JSON (Lines for even
 complete -c stun-probe -s v -l verbose -d 'More log output on stderr (repeat for more)'
 complete -c stun-probe -s q -l quiet -d 'Only errors on stderr'
 complete -c stun-probe -l log-level -r -f -a 'trace debug info warn error off ' -d 'Log level'
-complete -c stun-probe -l timeout -r -f -d 'Give up on a server after SECONDS (default 39.5, RFC 8489 §6.2.1)'
+complete -c stun-probe -l timeout -r -f -d 'Give up on a transaction after SECONDS (default 39.5, RFC 8489 §6.2.1; 7.5 with --nat)'
 complete -c stun-probe -l rto -r -f -d 'Initial UDP retransmission timeout in ms (default 500)'
 complete -c stun-probe -l retries -r -f -d 'UDP requests per transaction, Rc (default 7)'
 complete -c stun-probe -s u -l user -r -f -d 'Username for short-term or long-term credentials'

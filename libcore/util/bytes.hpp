@@ -45,14 +45,21 @@ class ByteWriter {
  public:
   explicit ByteWriter(Bytes& out) : out_(out) {}
   void u8(std::uint8_t v) { out_.push_back(v); }
-  void u16(std::uint16_t v) { std::uint8_t b[2]; store_be16(b, v); out_.insert(out_.end(), b, b + 2); }
-  void u32(std::uint32_t v) { std::uint8_t b[4]; store_be32(b, v); out_.insert(out_.end(), b, b + 4); }
+  // resize + store: cheaper than insert, and no GCC 12 -Warray-bounds false positive.
+  void u16(std::uint16_t v) { store_be16(grow(2), v); }
+  void u32(std::uint32_t v) { store_be32(grow(4), v); }
   void raw(ByteView b) { out_.insert(out_.end(), b.begin(), b.end()); }
   void zeros(std::size_t n) { out_.insert(out_.end(), n, 0); }
   [[nodiscard]] std::size_t size() const { return out_.size(); }
   Bytes& buffer() { return out_; }
 
  private:
+  std::uint8_t* grow(std::size_t n) {
+    auto at = out_.size();
+    out_.resize(at + n);
+    return out_.data() + at;
+  }
+
   Bytes& out_;
 };
 

@@ -3,7 +3,10 @@
 #  1. a sipp UAS with -rtp_echo: RTP sent into the pipe comes back intact;
 #  2. a UAS answering 486: "ended" with status 486 and exit code 10 (busy);
 #  3. a UAS that only rings: SIGINT sends CANCEL (exit 130), --timeout too (exit 3);
-#  4. hold/resume by stdin commands: re-INVITEs with a=sendonly then a=sendrecv.
+#  4. hold/resume by stdin commands: re-INVITEs with a=sendonly then a=sendrecv;
+#  5. 407 then early media: the INVITE is sent again with Proxy-Authorization,
+#     the 183's SDP is reported as early_media, then the answer;
+#  6. 302: the call follows the Contact to a second UAS.
 # Ports 35100-35199.
 source "$GW_SOURCE_DIR/tests/sip/lib.sh"
 need sipp python3 timeout
@@ -67,9 +70,9 @@ bg SIPP timeout 30 sipp -sf "$SIPDIR/uas_hold.xml" -i 127.0.0.1 -p $UAS -mi 127.
   >"$TMP/sipp4.log" 2>&1
 sleep 0.5
 mkfifo "$TMP/cmd4"
+exec 7<>"$TMP/cmd4"  # read-write: opening never blocks, and sip-leg's open finds a writer
 bg LEG_PID timeout 30 "$SIPLEG" call "sip:hold@127.0.0.1:$UAS" "${common[@]}" <"$TMP/cmd4" \
   >"$TMP/call4.out" 2>"$TMP/call4.err"
-exec 7>"$TMP/cmd4"
 wait_for "$TMP/call4.out" '"event":"answered"'
 echo '{"cmd":"hold"}' >&7
 wait_for "$TMP/call4.out" '"event":"held"'
@@ -82,5 +85,37 @@ exec 7>&-
 held=$(event "$TMP/call4.out" held)
 [[ $(json_field "$held" direction) == sendonly ]] || fail "held: $held"
 wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp hold scenario failed (see sipp4.log)"
+
+echo "== 5. 407 challenge, then 183 with SDP (early media), then 200"
+bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_auth_early.xml" -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -m 1 -nostdin \
+  >"$TMP/sipp5.log" 2>&1
+sleep 0.5
+rc=0
+timeout 20 "$SIPLEG" call "sip:auth@127.0.0.1:$UAS" "${common[@]}" --from sip:carol@sipp.test --user carol \
+  --password pw --duration 1 >"$TMP/call5.out" 2>"$TMP/call5.err" || rc=$?
+[[ $rc == 0 ]] || fail "auth/early call exit $rc"
+early=$(event "$TMP/call5.out" early_media)
+[[ $(json_field "$early" status) == 183 && $(json_field "$early" remote_rtp) == "127.0.0.1:$MEDIA" ]] ||
+  fail "early_media: $early"
+grep -q '"event":"answered"' "$TMP/call5.out" || fail "not answered after early media"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp did not get the authenticated INVITE (sipp5.log)"
+
+echo "== 6. 302 redirect is followed"
+UAS2=$((UAS + 2))
+bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_redirect.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin \
+  -set target "sip:moved@127.0.0.1:$UAS2" >"$TMP/sipp6.log" 2>&1
+bg SIPP2 timeout 20 sipp -sn uas -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $((MEDIA + 2)) -m 1 -nostdin \
+  >"$TMP/sipp6b.log" 2>&1
+sleep 0.5
+rc=0
+timeout 20 "$SIPLEG" call "sip:old@127.0.0.1:$UAS" "${common[@]}" --duration 1 >"$TMP/call6.out" 2>"$TMP/call6.err" ||
+  rc=$?
+[[ $rc == 0 ]] || fail "redirected call exit $rc"
+redirected=$(event "$TMP/call6.out" redirected)
+[[ $(json_field "$redirected" target) == "sip:moved@127.0.0.1:$UAS2" ]] || fail "redirected: $redirected"
+answered=$(event "$TMP/call6.out" answered)
+[[ $(json_field "$answered" remote_rtp) == "127.0.0.1:$((MEDIA + 2))" ]] || fail "answered: $answered"
+wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp 302 scenario failed"
+wait_exit "$SIPP2" 10; [[ $RC == 0 ]] || fail "the redirect target did not get the call"
 
 echo "PASS test_sip_sipp_call"

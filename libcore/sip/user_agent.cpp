@@ -1,0 +1,406 @@
+#include "sip/user_agent.hpp"
+
+#include <glib.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+
+#include "sip/digest.hpp"
+#include "sip/dispatch.hpp"
+#include "sip/sofia_internal.hpp"
+#include "util/endpoint.hpp"
+#include "util/log.hpp"
+
+namespace gw::sip {
+
+using detail::HandleOwner;
+
+std::string_view to_string(RegistrationState s) {
+  switch (s) {
+    case RegistrationState::registering: return "registering";
+    case RegistrationState::registered: return "registered";
+    case RegistrationState::failed: return "failed";
+    case RegistrationState::unregistered: return "unregistered";
+  }
+  return "unknown";
+}
+
+std::string make_bind_url(const UaConfig& c) {
+  bool tls = c.transport == "tls";
+  std::string host = c.advertise.empty() ? c.bind_host : c.advertise;
+  std::string url = std::string(tls ? "sips:" : "sip:") + format_host_port(host, c.bind_port);
+  if (!c.advertise.empty() && c.advertise != c.bind_host) url += ";maddr=" + c.bind_host;
+  if (!c.transport.empty() && !tls) url += ";transport=" + c.transport;
+  return url;
+}
+
+namespace {
+
+// The registration: one nua handle, refreshed by the stack before expiry
+// (RFC 3261 §10.2.4); we retry after failures and answer 401/407 once per
+// challenge (RFC 3261 §22.2).
+class Registration final : public HandleOwner {
+ public:
+  Registration(detail::UaCore& core, RegisterOptions opts, std::function<void(const RegistrationEvent&)> report)
+      : core_(core), opts_(std::move(opts)), report_(std::move(report)) {}
+  ~Registration() override {
+    detail::cancel_timer(*core_.loop, retry_timer_);
+    destroy_handle();
+  }
+
+  Status start() {
+    destroy_handle();
+    nh_ = nua_handle(core_.nua, static_cast<HandleOwner*>(this), SIPTAG_TO_STR(core_.config.from.c_str()),
+                     SIPTAG_FROM_STR(core_.config.from.c_str()), TAG_END());
+    if (!nh_) return make_error("sip.handle", "could not create a registration handle");
+    auth_tries_ = 0;
+    std::string expires = std::to_string(opts_.expires);
+    const std::string& contact = core_.config.contact;
+    nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
+                 TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())),
+                 NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), TAG_END());
+    emit(RegistrationState::registering, 0, "");
+    return {};
+  }
+
+  void unregister() {
+    detail::cancel_timer(*core_.loop, retry_timer_);
+    retry_timer_ = 0;
+    if (!nh_ || !registered_) {
+      emit(RegistrationState::unregistered, 0, "not registered");
+      return;
+    }
+    unregistering_ = true;
+    nua_unregister(nh_, TAG_END());
+  }
+
+  [[nodiscard]] bool registered() const { return registered_; }
+
+  void on_nua_event(const SipEvent& ev, nua_handle_t* nh, const sip_t*) override {
+    if (ev.kind == SipEventKind::r_register) on_register(ev, nh);
+    else if (ev.kind == SipEventKind::r_unregister) on_unregister(ev);
+    else if (ev.kind == SipEventKind::other && ev.status >= 900) {  // nua_r_authenticate: 904 no matching challenge
+      registered_ = false;
+      report_(RegistrationEvent{RegistrationState::failed, ev.status, ev.phrase, 0, false, "", true});
+    }
+  }
+
+ private:
+  void on_register(const SipEvent& ev, nua_handle_t* nh) {
+    if (ev.status < 200) return;  // 100: the stack is retrying (auth, 423)
+    if (ev.status == 401 || ev.status == 407) return authenticate(ev, nh);
+    if (ev.status == 423 && ev.min_expires > 0 && ev.min_expires > opts_.expires) {
+      opts_.expires = ev.min_expires;  // RFC 3261 §10.2.8
+      (void)start();
+      return;
+    }
+    if (ev.status >= 300) return fail(ev);
+    bool refresh = registered_;
+    registered_ = true;
+    auth_tries_ = 0;
+    RegistrationEvent re{RegistrationState::registered, ev.status, ev.phrase, ev.expires, refresh,
+                         ev.contacts.empty() ? "" : ev.contacts.front(), false};
+    report_(re);
+  }
+
+  // RFC 8760 algorithms sofia-sip lacks (SHA-256, SHA-512-256): we compute
+  // the Authorization ourselves and send the REGISTER again with it.
+  bool authenticate_ourselves(const SipEvent& ev) {
+    for (const auto& text : ev.challenges) {
+      auto ch = parse_digest_challenge(text);
+      if (!ch || !ch->algorithm() || *ch->algorithm() == DigestAlgorithm::md5 ||
+          *ch->algorithm() == DigestAlgorithm::md5_sess)
+        continue;
+      const Credentials& cred = core_.config.credentials;
+      if (!cred.realm.empty() && cred.realm != ch->realm) continue;
+      DigestRequest req{"REGISTER", opts_.registrar, detail::auth_user(cred, core_.config.from), cred.password,
+                        detail::random_hex(16), 1, ""};
+      auto header = digest_authorization(*ch, req);
+      if (!header) continue;
+      std::string expires = std::to_string(opts_.expires);
+      const std::string& contact = core_.config.contact;
+      nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
+                   TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())),
+                   TAG_IF(ev.proxy_challenge, SIPTAG_PROXY_AUTHORIZATION_STR(header->c_str())),
+                   TAG_IF(!ev.proxy_challenge, SIPTAG_AUTHORIZATION_STR(header->c_str())), TAG_END());
+      return true;
+    }
+    return false;
+  }
+
+  void authenticate(const SipEvent& ev, nua_handle_t* nh) {
+    if (auth_tries_ < 2 && authenticate_ourselves(ev)) {
+      ++auth_tries_;
+      return;
+    }
+    std::string auth = detail::auth_string_for(ev, core_.config.credentials, core_.config.from);
+    if (auth.empty() || ++auth_tries_ > 2) {
+      registered_ = false;
+      RegistrationEvent re{RegistrationState::failed, ev.status,
+                           auth.empty() ? "no credentials for the challenge" : "credentials refused", 0, false, "", true};
+      report_(re);
+      return;
+    }
+    nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
+  }
+
+  void fail(const SipEvent& ev) {
+    registered_ = false;
+    // 904: the stack found no challenge it could answer again (credentials refused).
+    bool final = opts_.retry_s == 0 || ev.status == 403 || ev.status == 404 || ev.status == 904;
+    RegistrationEvent re{RegistrationState::failed, ev.status, ev.phrase, 0, false, "", final};
+    report_(re);
+    if (final) return;
+    unsigned delay = ev.retry_after > 0 ? ev.retry_after : opts_.retry_s;
+    retry_timer_ = detail::schedule_timer(*core_.loop, delay * 1000, [this] {
+      retry_timer_ = 0;
+      (void)start();
+    });
+  }
+
+  void on_unregister(const SipEvent& ev) {
+    if (ev.status < 200) return;
+    registered_ = false;
+    unregistering_ = false;
+    emit(RegistrationState::unregistered, ev.status, ev.phrase);
+  }
+
+  void emit(RegistrationState s, int status, const std::string& reason) {
+    RegistrationEvent re;
+    re.state = s;
+    re.status = status;
+    re.reason = reason;
+    report_(re);
+  }
+
+  void destroy_handle() {
+    if (!nh_) return;
+    nua_handle_bind(nh_, nullptr);
+    nua_handle_destroy(nh_);
+    nh_ = nullptr;
+  }
+
+  detail::UaCore& core_;
+  RegisterOptions opts_;
+  std::function<void(const RegistrationEvent&)> report_;
+  nua_handle_t* nh_ = nullptr;
+  unsigned retry_timer_ = 0;
+  int auth_tries_ = 0;
+  bool registered_ = false;
+  bool unregistering_ = false;
+};
+
+}  // namespace
+
+struct UserAgent::Impl {
+  detail::UaCore core;
+  Callbacks callbacks;
+  su_root_t* root = nullptr;
+  std::unique_ptr<Registration> registration;
+  std::unordered_map<Call::Impl*, std::shared_ptr<Call>> calls;
+  Dispatcher<Impl> dispatcher;
+  UaCounters counters;
+  std::function<void()> shutdown_done;
+  unsigned shutdown_timer = 0;
+  bool shut_down = false;
+
+  static void trampoline(nua_event_t event, int status, char const* phrase, nua_t* nua, nua_magic_t* magic,
+                         nua_handle_t* nh, nua_hmagic_t* hmagic, sip_t const* sip, tagi_t tags[]) noexcept;
+  void finish_shutdown();
+  void on_incoming_invite(const SipEvent& ev, nua_handle_t* nh);
+  ~Impl();
+};
+
+namespace {
+
+// Per-event handlers for events on handles no call or registration owns.
+void on_shutdown_event(UserAgent::Impl& ua, const SipEvent& ev) {
+  if (ev.status >= 200) ua.finish_shutdown();
+}
+void on_stray_event(UserAgent::Impl&, const SipEvent& ev) {
+  GW_LOG(debug) << "sip: " << to_string(ev.kind) << " " << ev.status << " " << ev.phrase << " (no owner)";
+}
+void on_error_event(UserAgent::Impl&, const SipEvent& ev) {
+  GW_LOG(warn) << "sip: stack error " << ev.status << " " << ev.phrase;
+}
+
+// Thread-local routing context for the trampoline: the handle of the event.
+thread_local nua_handle_t* t_current_nh = nullptr;
+
+void on_invite_event(UserAgent::Impl& ua, const SipEvent& ev) { ua.on_incoming_invite(ev, t_current_nh); }
+
+void once_su_init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (!std::getenv("SU_DEBUG")) setenv("SU_DEBUG", "0", 0);
+    su_init();
+  });
+}
+
+}  // namespace
+
+void UserAgent::Impl::trampoline(nua_event_t event, int status, char const* phrase, nua_t*, nua_magic_t* magic,
+                                 nua_handle_t* nh, nua_hmagic_t* hmagic, sip_t const* sip, tagi_t tags[]) noexcept {
+  try {
+    auto* self = static_cast<Impl*>(magic);
+    SipEvent ev = detail::make_sip_event(event, status, phrase, sip, tags);
+    ++self->counters.events;
+    GW_LOG(debug) << "sip event " << nua_event_name(event) << " " << status << " " << (phrase ? phrase : "");
+    if (hmagic) {
+      static_cast<HandleOwner*>(hmagic)->on_nua_event(ev, nh, sip);
+      return;
+    }
+    t_current_nh = nh;
+    if (!self->dispatcher.dispatch(*self, ev)) {
+      ++self->counters.unhandled;
+      // A request on a fresh handle nobody took: the stack answered it; free it.
+      if (nh && ev.kind != SipEventKind::r_shutdown && ev.kind != SipEventKind::i_invite) nua_handle_destroy(nh);
+    }
+    t_current_nh = nullptr;
+  } catch (const std::exception& e) {
+    GW_LOG(error) << "sip: event handler threw: " << e.what();
+  } catch (...) {
+    GW_LOG(error) << "sip: event handler threw";
+  }
+}
+
+void UserAgent::Impl::on_incoming_invite(const SipEvent& ev, nua_handle_t* nh) {
+  ++counters.incoming_calls;
+  if (shut_down || !callbacks.on_incoming) {
+    ++counters.rejected_incoming;
+    nua_respond(nh, SIP_486_BUSY_HERE, TAG_END());
+    nua_handle_destroy(nh);
+    return;
+  }
+  auto call = detail::make_incoming_call(core, nh, ev);
+  calls[&call->impl()] = call;
+  callbacks.on_incoming(call);
+}
+
+void UserAgent::Impl::finish_shutdown() {
+  if (!core.nua) return;
+  detail::cancel_timer(*core.loop, shutdown_timer);
+  shutdown_timer = 0;
+  auto done = std::move(shutdown_done);
+  shutdown_done = nullptr;
+  // nua_destroy must not run inside the nua callback: defer it.
+  core.loop->post([this, done] {
+    calls.clear();
+    registration.reset();
+    if (core.nua) nua_destroy(core.nua);
+    core.nua = nullptr;
+    if (done) done();
+  });
+}
+
+UserAgent::Impl::~Impl() {
+  calls.clear();
+  registration.reset();
+  if (core.nua) {
+    // Not shut down (a forced exit): nua_destroy() would assert, so the
+    // stack is left for the process exit to reclaim.
+    GW_LOG(debug) << "sip: stack not shut down; leaving it to the process exit";
+    nua_shutdown(core.nua);
+    return;
+  }
+  if (root) {
+    g_source_destroy(su_glib_root_gsource(root));  // detach from the context
+    su_root_destroy(root);
+  }
+}
+
+Result<std::unique_ptr<UserAgent>> UserAgent::create(GlibThread& loop, UaConfig config, Callbacks cb) {
+  once_su_init();
+  auto impl = std::make_unique<Impl>();
+  impl->core.loop = &loop;
+  impl->core.config = std::move(config);
+  impl->callbacks = std::move(cb);
+  impl->root = su_glib_root_create(nullptr);
+  if (!impl->root) return make_error("sip.root", "su_glib_root_create failed");
+  GSource* source = su_glib_root_gsource(impl->root);
+  g_source_attach(source, static_cast<GMainContext*>(loop.native_context()));
+  // sofia-sip 1.12's GSource finalizer frees a GStaticMutex that modern GLib
+  // refuses to clear (abort in g_mutex_clear): hold one reference for the
+  // life of the process so the finalizer never runs (a ~200-byte leak).
+  g_source_ref(source);
+  const UaConfig& c = impl->core.config;
+  std::string url = make_bind_url(c);
+  std::string allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REFER, NOTIFY";
+  impl->core.nua = nua_create(
+      impl->root, &Impl::trampoline, impl.get(), NUTAG_URL(url.c_str()),
+      TAG_IF(!c.outbound_proxy.empty(), NUTAG_PROXY(c.outbound_proxy.c_str())),
+      TAG_IF(!c.from.empty(), SIPTAG_FROM_STR(c.from.c_str())),
+      SIPTAG_USER_AGENT_STR(c.user_agent.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0),
+      NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1), NUTAG_APPL_METHOD("UPDATE"),
+      NUTAG_ALLOW(allow.c_str()), NUTAG_SESSION_TIMER(c.session_expires), NUTAG_MIN_SE(c.min_se),
+      NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), TAG_END());
+  if (!impl->core.nua)
+    return make_error("sip.bind", "cannot start the SIP stack on " + url + " (address in use or not local?)");
+  impl->dispatcher.on(SipEventKind::r_shutdown, on_shutdown_event)
+      .on(SipEventKind::i_invite, on_invite_event)
+      .on(SipEventKind::i_error, on_error_event)
+      .on(SipEventKind::i_options, on_stray_event)
+      .on(SipEventKind::i_outbound, on_stray_event)
+      .on(SipEventKind::r_set_params, on_stray_event);
+  Impl* raw = impl.get();
+  impl->core.release_call = [raw](Call::Impl* call) {
+    raw->core.loop->post([raw, call] { raw->calls.erase(call); });
+  };
+  GW_LOG(info) << "sip: listening on " << url;
+  return std::unique_ptr<UserAgent>(new UserAgent(std::move(impl)));
+}
+
+UserAgent::UserAgent(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+UserAgent::~UserAgent() = default;
+
+Status UserAgent::start_registration(RegisterOptions options) {
+  if (impl_->core.config.from.empty()) return make_error("sip.no-aor", "registration needs an AOR (From)");
+  impl_->registration = std::make_unique<Registration>(impl_->core, std::move(options),
+                                                       [this](const RegistrationEvent& e) {
+                                                         if (impl_->callbacks.on_registration)
+                                                           impl_->callbacks.on_registration(e);
+                                                       });
+  return impl_->registration->start();
+}
+
+void UserAgent::unregister() {
+  if (impl_->registration) impl_->registration->unregister();
+}
+
+bool UserAgent::registered() const { return impl_->registration && impl_->registration->registered(); }
+
+Result<std::shared_ptr<Call>> UserAgent::call(const std::string& target, std::shared_ptr<MediaNegotiator> media,
+                                              Call::Handler handler) {
+  if (impl_->shut_down) return make_error("sip.shutdown", "the user agent is shutting down");
+  auto call = detail::make_outgoing_call(impl_->core, target, std::move(media), std::move(handler));
+  if (!call) return make_error("sip.target", "cannot call " + target);
+  impl_->calls[&call->impl()] = call;
+  return call;
+}
+
+void UserAgent::shutdown(std::function<void()> done, unsigned timeout_ms) {
+  if (impl_->shut_down) return;
+  impl_->shut_down = true;
+  impl_->shutdown_done = std::move(done);
+  for (auto& [raw, call] : impl_->calls) call->hangup();
+  nua_shutdown(impl_->core.nua);
+  Impl* raw = impl_.get();
+  impl_->shutdown_timer = detail::schedule_timer(*impl_->core.loop, timeout_ms, [raw] {
+    raw->shutdown_timer = 0;
+    GW_LOG(warn) << "sip: stack shutdown timed out";
+    raw->finish_shutdown();
+  });
+}
+
+const UaConfig& UserAgent::config() const { return impl_->core.config; }
+
+UaCounters UserAgent::counters() const {
+  UaCounters c = impl_->counters;
+  c.handler_errors = impl_->dispatcher.counters().failed;
+  return c;
+}
+
+std::size_t UserAgent::active_calls() const { return impl_->calls.size(); }
+
+}  // namespace gw::sip

@@ -1,0 +1,111 @@
+// A SIP user agent on sofia-sip's nua, joined to a GLib main context
+// (su_glib_root_create). It owns the SIP transport(s), one optional
+// registration, and the calls (sip/call.hpp).
+//
+// Thread: everything here runs on the GlibThread given to create(): call
+// create() and every method from that thread (GlibThread::post/run_sync),
+// and callbacks run there too. No sofia-sip or GLib type appears here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sip/call.hpp"
+#include "sip/glib_thread.hpp"
+#include "util/result.hpp"
+
+namespace gw::sip {
+
+struct Credentials {
+  std::string user;      // digest user name (defaults to the AOR's user part)
+  std::string password;
+  std::string realm;     // only answer challenges for this realm (empty: any)
+};
+
+// The address plan (design brief §6): where to bind, what to advertise.
+struct UaConfig {
+  std::string bind_host = "0.0.0.0";
+  std::uint16_t bind_port = 5060;
+  std::string transport = "udp";  // udp, tcp, tls, or "" for udp+tcp
+  std::string advertise;       // host put in Via/Contact instead of the bind address
+  std::string contact;         // explicit Contact URI (overrides the generated one)
+  std::string outbound_proxy;  // every request goes here first (RFC 3261 §8.1.2)
+  std::string from;            // our AOR: sip:user@domain
+  std::string display_name;
+  Credentials credentials;
+  std::string user_agent = "sip-leg";
+  unsigned session_expires = 0;  // RFC 4028: ask for this; 0 = only honour the peer's
+  unsigned min_se = 90;
+  unsigned max_redirects = 5;    // 3xx hops a call follows
+};
+
+// The sofia-sip bind URL for `c`: sip:HOST:PORT;transport=T, with
+// maddr=BIND when an advertised host differs (Via/Contact carry the host part).
+std::string make_bind_url(const UaConfig& c);
+
+struct RegisterOptions {
+  std::string registrar;    // sip:registrar[:port][;transport=tcp]
+  unsigned expires = 3600;  // asked; the server's grant is reported
+  unsigned retry_s = 30;    // after a failure, try again this often (0: give up)
+};
+
+enum class RegistrationState { registering, registered, failed, unregistered };
+std::string_view to_string(RegistrationState s);
+
+struct RegistrationEvent {
+  RegistrationState state = RegistrationState::registering;
+  int status = 0;
+  std::string reason;
+  unsigned expires = 0;     // granted, when registered
+  bool refresh = false;     // a refresh of an existing binding
+  std::string contact;      // the binding as the registrar returned it
+  bool final = false;       // failed for good (auth refused): no more retries
+};
+
+struct UaCounters {
+  std::uint64_t events = 0, unhandled = 0, handler_errors = 0;
+  std::uint64_t incoming_calls = 0, rejected_incoming = 0;
+};
+
+class UserAgent {
+ public:
+  struct Callbacks {
+    std::function<void(const RegistrationEvent&)> on_registration;
+    // A new incoming call. The callee sets the call's media and handler, then
+    // rings, answers or rejects it. When unset, incoming calls get 486.
+    std::function<void(const std::shared_ptr<Call>&)> on_incoming;
+  };
+
+  // On the GLib thread: binds the transport(s). Fails on a bad URL or a port
+  // in use.
+  static Result<std::unique_ptr<UserAgent>> create(GlibThread& loop, UaConfig config, Callbacks cb);
+  ~UserAgent();
+  UserAgent(const UserAgent&) = delete;
+  UserAgent& operator=(const UserAgent&) = delete;
+
+  Status start_registration(RegisterOptions options);
+  void unregister();  // REGISTER with Expires: 0; reports `unregistered`
+  [[nodiscard]] bool registered() const;
+
+  // INVITE `target` (a SIP URI) with an offer from `media`.
+  Result<std::shared_ptr<Call>> call(const std::string& target, std::shared_ptr<MediaNegotiator> media,
+                                     Call::Handler handler);
+
+  // Ends calls and the registration, then the stack; `done` runs when the
+  // stack has shut down (or after `timeout_ms`).
+  void shutdown(std::function<void()> done, unsigned timeout_ms = 3000);
+
+  [[nodiscard]] const UaConfig& config() const;
+  [[nodiscard]] UaCounters counters() const;
+  [[nodiscard]] std::size_t active_calls() const;
+
+  struct Impl;
+
+ private:
+  explicit UserAgent(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gw::sip

@@ -1,0 +1,96 @@
+# Shared helpers for tests/integration/test_sip_*.sh (sourced, not run).
+# Every process started with `bg` is stopped by PID on exit; the temp dir goes.
+set -euo pipefail
+
+BUILD=${GW_BUILD_DIR:?GW_BUILD_DIR is not set}
+SRC=${GW_SOURCE_DIR:?GW_SOURCE_DIR is not set}
+SIPLEG=$BUILD/tools/sip-leg/sip-leg
+SIPDIR=$SRC/tests/sip
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sip-test.XXXXXX")
+PIDS=()
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  local f
+  for f in "$TMP"/*.out "$TMP"/*.err "$TMP"/*.log; do
+    [[ -s $f ]] || continue
+    echo "---- $f" >&2
+    tail -n 25 "$f" >&2
+  done
+  exit 1
+}
+
+need() {
+  local c
+  for c in "$@"; do command -v "$c" >/dev/null || fail "$c is not installed (scripts/install-deps.sh)"; done
+}
+
+[[ -x $SIPLEG ]] || fail "sip-leg not built at $SIPLEG"
+
+# bg VAR cmd...: starts cmd in the background, records its PID in VAR and PIDS.
+bg() {
+  local var=$1
+  shift
+  "$@" 0<&0 &  # explicit: a background job would otherwise get /dev/null as stdin
+  local pid=$!
+  PIDS+=("$pid")
+  printf -v "$var" '%s' "$pid"
+}
+
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches.
+wait_for() {
+  local file=$1 re=$2 t=${3:-10} i
+  for ((i = 0; i < t * 10; i++)); do
+    grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "timed out waiting for /$re/ in $file"
+}
+
+# wait_exit PID [SECONDS]: waits for a background process of this shell and
+# sets RC to its exit status (not in a subshell: only the parent can wait).
+RC=0
+wait_exit() {
+  local pid=$1 t=${2:-20} i
+  for ((i = 0; i < t * 10; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      RC=0
+      wait "$pid" || RC=$?
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "process $pid still running after ${t}s"
+}
+
+# event FILE NAME: the first JSON event line with that name.
+event() { grep -m1 "\"event\":\"$2\"" "$1" || true; }
+
+# json_field LINE KEY: a top-level field of a JSON line.
+json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
+
+# Kamailio on loopback with the test config and a private copy of the users.
+# start_kamailio PORT [extra -A defines...]; sets KAM_PID.
+start_kamailio() {
+  local port=$1
+  shift
+  local d=$TMP/kam-$port
+  mkdir -p "$d"
+  cp -r "$SIPDIR/dbtext" "$d/db"
+  local defs=(-A "DBURL=\"text://$d/db\"")
+  local a
+  for a in "$@"; do defs+=(-A "$a"); done
+  bg KAM_PID kamailio -f "$SIPDIR/kamailio.cfg" -DD -E -Y "$d" -w "$d" -l "udp:127.0.0.1:$port" \
+    "${defs[@]}" -m 32 -M 8 >"$TMP/kamailio-$port.log" 2>&1
+  sleep 1.5
+  kill -0 "$KAM_PID" 2>/dev/null || fail "kamailio did not start"
+}
