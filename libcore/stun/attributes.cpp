@@ -42,6 +42,7 @@ Result<SocketAddress> decode_address(ByteView v) {
 
 Bytes encode_address(const SocketAddress& address) {
   Bytes out;
+  out.reserve(20);  // one allocation: this runs for every server reply
   ByteWriter w(out);
   w.u8(0);
   w.u8(address.ip.is_v4() ? kFamilyV4 : kFamilyV6);

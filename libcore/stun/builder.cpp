@@ -8,7 +8,9 @@ namespace gw::stun {
 
 MessageBuilder::MessageBuilder(Method method, Class cls, const TransactionId& tid,
                                std::uint32_t cookie)
-    : method_(method), cls_(cls), tid_(tid), cookie_(cookie) {}
+    : method_(method), cls_(cls), tid_(tid), cookie_(cookie) {
+  body_.reserve(96);  // typical replies fit: no regrowth per attribute
+}
 
 MessageBuilder MessageBuilder::reply_to(const Message& request, Class cls) {
   return MessageBuilder(request.method, cls, request.transaction_id, request.cookie);
@@ -86,6 +88,8 @@ MessageBuilder& MessageBuilder::padding_byte(std::uint8_t b) {
 
 Bytes MessageBuilder::build() const {
   Bytes out;
+  // Header + body + MI (24) + MI-SHA256 (36) + FINGERPRINT (8): one allocation.
+  out.reserve(kHeaderSize + body_.size() + 68);
   ByteWriter w(out);
   w.u16(message_type(method_, cls_));
   w.u16(0);
