@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <deque>
 
+#include "net/asio_address.hpp"
 #include "util/log.hpp"
 
 namespace gw::net {
@@ -14,29 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
-
-asio::ip::address to_asio(const IpAddress& ip) {
-  if (ip.is_v4()) {
-    asio::ip::address_v4::bytes_type b{};
-    std::copy_n(ip.bytes.begin(), 4, b.begin());
-    return asio::ip::address_v4(b);
-  }
-  asio::ip::address_v6::bytes_type b{};
-  std::copy_n(ip.bytes.begin(), 16, b.begin());
-  return asio::ip::address_v6(b);
-}
-
-IpAddress from_asio(const asio::ip::address& a) {
-  if (a.is_v4()) return IpAddress::v4(a.to_v4().to_bytes());
-  auto v6 = a.to_v6();
-  if (v6.is_v4_mapped()) return IpAddress::v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes());
-  return IpAddress::v6(v6.to_bytes());
-}
-
-template <class Endpoint>
-SocketAddress from_asio(const Endpoint& ep) {
-  return SocketAddress{from_asio(ep.address()), ep.port()};
-}
 
 Error net_error(const std::string& code, const std::string& what, const error_code& ec) {
   return make_error(code, what + ": " + ec.message());
@@ -78,7 +56,7 @@ class UdpChannel final : public MessageChannel {
   [[nodiscard]] SocketAddress local_address() const override {
     error_code ec;
     auto ep = socket_.local_endpoint(ec);
-    return ec ? SocketAddress{} : from_asio(ep);
+    return ec ? SocketAddress{} : from_asio_endpoint(ep);
   }
   [[nodiscard]] Transport transport() const override { return Transport::udp; }
 
@@ -88,7 +66,7 @@ class UdpChannel final : public MessageChannel {
       if (ec == asio::error::operation_aborted) return;
       // ICMP port unreachable shows up as connection_refused on Linux: the
       // transaction's timer decides, so keep reading.
-      if (!ec) on_message_(ByteView(buffer_.data(), n), from_asio(sender_));
+      if (!ec) on_message_(ByteView(buffer_.data(), n), from_asio_endpoint(sender_));
       receive();
     });
   }
@@ -142,7 +120,7 @@ class StreamChannel final : public MessageChannel {
   [[nodiscard]] SocketAddress local_address() const override {
     error_code ec;
     auto ep = stream_.next_layer().local_endpoint(ec);
-    return ec ? SocketAddress{} : from_asio(ep);
+    return ec ? SocketAddress{} : from_asio_endpoint(ep);
   }
   [[nodiscard]] Transport transport() const override { return options_.transport; }
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <list>
 
+#include "net/asio_address.hpp"
 #include "net/datagram_port.hpp"
 #include "util/log.hpp"
 
@@ -15,23 +16,6 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-asio::ip::address to_asio(const IpAddress& ip) {
-  if (ip.is_v4()) {
-    asio::ip::address_v4::bytes_type b{};
-    std::copy_n(ip.bytes.begin(), 4, b.begin());
-    return asio::ip::address_v4(b);
-  }
-  asio::ip::address_v6::bytes_type b{};
-  std::copy_n(ip.bytes.begin(), 16, b.begin());
-  return asio::ip::address_v6(b);
-}
-
-SocketAddress from_asio(const asio::ip::tcp::endpoint& ep) {
-  auto a = ep.address();
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  return SocketAddress{a.is_v4() ? IpAddress::v4(a.to_v4().to_bytes()) : IpAddress::v6(a.to_v6().to_bytes()),
-                       ep.port()};
-}
 }  // namespace
 
 struct StunServerHost::Impl {
@@ -104,7 +88,7 @@ struct StunServerHost::Impl {
           ++tcp.accepted;
           auto& c = connections.emplace_back(std::move(socket), io);
           error_code pe;
-          c.peer = from_asio(c.socket.remote_endpoint(pe));
+          c.peer = from_asio_endpoint(c.socket.remote_endpoint(pe));
           read(std::prev(connections.end()));
         }
       }
