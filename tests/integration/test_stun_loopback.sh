@@ -49,7 +49,8 @@ PY
 sleep 0.5
 timeout 10 "$SP" 127.0.0.1:34780 --timeout 3 >/dev/null; rc=$?
 check "server still answers after 2000 random datagrams" test "$rc" -eq 0
-kill -USR1 "$SERVE"; sleep 0.3
+kill -USR1 "$SERVE"
+for i in $(seq 30); do grep -q '"reason":"SIGUSR1"' "$T/serve.jsonl" && break; sleep 0.1; done
 check "SIGUSR1 prints counters with drops" bash -c "grep '\"reason\":\"SIGUSR1\"' '$T/serve.jsonl' | grep -q '\"dropped_total\":[1-9]'"
 gw_stop "$SERVE"
 check "exit prints final counters" grep -q '"reason":"exit"' "$T/serve.jsonl"
