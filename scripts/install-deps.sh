@@ -16,6 +16,7 @@ build_pkgs=(
 test_pkgs=(
   coturn sip-tester kamailio iproute2 iptables socat zsh fish
   gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-good
+  chromium
 )
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -38,5 +39,15 @@ if ((${#missing[@]})); then
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The browser tests drive Debian's Chromium with playwright-core (npm, lockfile).
+if [[ $what == test ]]; then
+  if ! command -v npm >/dev/null; then
+    apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  top=$(cd "$(dirname "$0")/.." && pwd)
+  if [[ ! -d $top/tests/browser/node_modules/playwright-core ]]; then
+    npm ci --prefix "$top/tests/browser" --no-audit --no-fund --loglevel=error
+  fi
 fi
 echo "install-deps.sh: ${#pkgs[@]} packages present"
