@@ -2,11 +2,11 @@
 # Installs what is needed, builds, and runs every test: unit tests, integration
 # tests with real peers, the unit tests again under ASan+UBSan, and every
 # libFuzzer target for a bounded time. Ends with "N passed, N failed".
-# Environment: GW_FUZZ_SECONDS (default 30 per target), GW_SKIP_INSTALL=1.
+# Environment: GW_FUZZ_SECONDS (default 20 per target), GW_SKIP_INSTALL=1.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-fuzz_seconds=${GW_FUZZ_SECONDS:-30}
+fuzz_seconds=${GW_FUZZ_SECONDS:-20}
 passed=0; failed=0; failures=()
 step() { echo; echo "==== $*"; }
 record() {  # record NAME RC
