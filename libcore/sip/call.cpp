@@ -69,7 +69,9 @@ struct Call::Impl final : detail::HandleOwner {
   }
   void end(EndCause cause, int status, std::string reason);
   bool invite(const std::string& target);
-  void respond_sdp(int status, const char* phrase, const std::string& sdp);
+  // in_callback: answer the request nua is reporting now (NUTAG_WITH_CURRENT);
+  // without it nua picks the dialog's INVITE, and an UPDATE stays unanswered.
+  void respond_sdp(int status, const char* phrase, const std::string& sdp, bool in_callback = false);
   void answer_reoffer(const SipEvent& ev);
   void report_remote_direction(bool first);
   MediaDirection wanted_direction() const { return local_hold ? MediaDirection::sendonly : MediaDirection::sendrecv; }
@@ -165,9 +167,10 @@ bool Call::Impl::invite(const std::string& target) {
   return true;
 }
 
-void Call::Impl::respond_sdp(int status, const char* phrase, const std::string& sdp) {
+void Call::Impl::respond_sdp(int status, const char* phrase, const std::string& sdp, bool in_callback) {
   const std::string& contact = core.config.contact;
-  nua_respond(nh, status, phrase, TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR(kSdp)),
+  nua_respond(nh, status, phrase, TAG_IF(in_callback, NUTAG_WITH_CURRENT(core.nua)),
+              TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR(kSdp)),
               TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())),
               TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())), TAG_END());
 }
@@ -327,24 +330,25 @@ void Call::Impl::on_i_update(Impl& c, const SipEvent& ev) {
   c.answer_reoffer(ev);  // NUTAG_APPL_METHOD("UPDATE"): we respond (RFC 3311)
 }
 
+// A re-INVITE or UPDATE (RFC 3311 §5.2): answered from inside nua's callback.
 void Call::Impl::answer_reoffer(const SipEvent& ev) {
   if (!media) {
-    nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+    respond_sdp(SIP_488_NOT_ACCEPTABLE, "", true);
     return;
   }
   if (!ev.has_sdp()) {  // offer-less re-INVITE (or a session refresh UPDATE)
     std::string offer = ev.kind == SipEventKind::i_update ? std::string() : media->create_offer(wanted_direction());
     if (!offer.empty()) offer_in_200 = true;
-    respond_sdp(200, "OK", offer);
+    respond_sdp(200, "OK", offer, true);
     return;
   }
   auto answer = media->create_answer(ev.body, wanted_direction());
   if (!answer) {
     GW_LOG(warn) << "sip: re-offer refused: " << answer.error().message;
-    nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+    respond_sdp(SIP_488_NOT_ACCEPTABLE, "", true);
     return;
   }
-  respond_sdp(200, "OK", *answer);
+  respond_sdp(200, "OK", *answer, true);
   report_remote_direction(false);
 }
 

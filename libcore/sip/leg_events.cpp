@@ -57,6 +57,7 @@ json::object registration_json(const RegistrationEvent& ev) {
     case RegistrationState::registered: name = "registered"; break;
     case RegistrationState::failed: name = "registration_failed"; break;
     case RegistrationState::unregistered: name = "unregistered"; break;
+    case RegistrationState::lost: name = "registration_lost"; break;
   }
   json::object o = make_event(name);
   if (ev.status) o["status"] = ev.status;
@@ -64,9 +65,11 @@ json::object registration_json(const RegistrationEvent& ev) {
   if (ev.state == RegistrationState::registered) {
     o["expires"] = ev.expires;
     o["refresh"] = ev.refresh;
+    if (ev.recovered) o["recovered"] = true;
     if (!ev.contact.empty()) o["contact"] = ev.contact;
   }
   if (ev.state == RegistrationState::failed) o["final"] = ev.final;
+  if (ev.retry_in) o["retry_in"] = ev.retry_in;
   return o;
 }
 

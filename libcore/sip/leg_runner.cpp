@@ -272,7 +272,8 @@ void LegRunner::start_sip() {
 
 void LegRunner::on_registration(const RegistrationEvent& ev) {
   output(registration_json(ev));
-  if (ev.state == RegistrationState::registered && !ev.refresh && opts_.mode == Mode::register_only)
+  if (ev.state == RegistrationState::registered && !ev.refresh && !ev.recovered &&
+      opts_.mode == Mode::register_only)
     asio::post(io_, [this] { arm_duration(); });
   if (ev.state == RegistrationState::failed && ev.final && !stopping_)
     finish(ev.status == 401 || ev.status == 407 || ev.status == 904 ? kExitAuthFailed : kExitRegisterFailed);

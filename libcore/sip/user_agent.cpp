@@ -2,7 +2,9 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 #include <mutex>
 #include <unordered_map>
 
@@ -22,6 +24,7 @@ std::string_view to_string(RegistrationState s) {
     case RegistrationState::registered: return "registered";
     case RegistrationState::failed: return "failed";
     case RegistrationState::unregistered: return "unregistered";
+    case RegistrationState::lost: return "lost";
   }
   return "unknown";
 }
@@ -99,8 +102,10 @@ class Registration final : public HandleOwner {
     bool refresh = registered_;
     registered_ = true;
     auth_tries_ = 0;
+    backoff_s_ = 0;
     RegistrationEvent re{RegistrationState::registered, ev.status, ev.phrase, ev.expires, refresh,
                          ev.contacts.empty() ? "" : ev.contacts.front(), false};
+    re.recovered = std::exchange(lost_, false);
     report_(re);
   }
 
@@ -145,14 +150,25 @@ class Registration final : public HandleOwner {
     nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
   }
 
+  // A failed REGISTER. When it was a refresh the binding may be gone (the
+  // registrar restarted, or is down): report `lost` once, then try again
+  // after 1, 2, 4... s, at most --retry s apart (RFC 3261 §10.2.4), or after
+  // the server's Retry-After (RFC 3261 §20.33).
   void fail(const SipEvent& ev) {
-    registered_ = false;
+    bool was_registered = std::exchange(registered_, false);
     // 904: the stack found no challenge it could answer again (credentials refused).
     bool final = opts_.retry_s == 0 || ev.status == 403 || ev.status == 404 || ev.status == 904;
+    backoff_s_ = backoff_s_ == 0 ? 1 : std::min(backoff_s_ * 2, opts_.retry_s);
+    unsigned delay = ev.retry_after > 0 ? ev.retry_after : std::min(backoff_s_, opts_.retry_s);
     RegistrationEvent re{RegistrationState::failed, ev.status, ev.phrase, 0, false, "", final};
+    if (was_registered && !final) {
+      re.state = RegistrationState::lost;
+      lost_ = true;
+    }
+    if (!final) re.retry_in = delay;
     report_(re);
     if (final) return;
-    unsigned delay = ev.retry_after > 0 ? ev.retry_after : opts_.retry_s;
+    detail::cancel_timer(*core_.loop, retry_timer_);
     retry_timer_ = detail::schedule_timer(*core_.loop, delay * 1000, [this] {
       retry_timer_ = 0;
       (void)start();
@@ -187,7 +203,9 @@ class Registration final : public HandleOwner {
   nua_handle_t* nh_ = nullptr;
   unsigned retry_timer_ = 0;
   int auth_tries_ = 0;
+  unsigned backoff_s_ = 0;  // the last retry delay; 0 after a success
   bool registered_ = false;
+  bool lost_ = false;       // a refresh failed and no REGISTER succeeded since
   bool unregistering_ = false;
 };
 

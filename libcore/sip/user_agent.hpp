@@ -48,10 +48,12 @@ std::string make_bind_url(const UaConfig& c);
 struct RegisterOptions {
   std::string registrar;    // sip:registrar[:port][;transport=tcp]
   unsigned expires = 3600;  // asked; the server's grant is reported
-  unsigned retry_s = 30;    // after a failure, try again this often (0: give up)
+  unsigned retry_s = 30;    // longest wait between attempts after a failure (0: give up)
 };
 
-enum class RegistrationState { registering, registered, failed, unregistered };
+// lost: a refresh failed, so the registrar may have dropped our binding; we
+// keep trying with backoff until it is back (RFC 3261 §10.2.4).
+enum class RegistrationState { registering, registered, failed, unregistered, lost };
 std::string_view to_string(RegistrationState s);
 
 struct RegistrationEvent {
@@ -62,6 +64,8 @@ struct RegistrationEvent {
   bool refresh = false;     // a refresh of an existing binding
   std::string contact;      // the binding as the registrar returned it
   bool final = false;       // failed for good (auth refused): no more retries
+  bool recovered = false;   // registered again after `lost`
+  unsigned retry_in = 0;    // failed/lost: seconds until the next attempt
 };
 
 struct UaCounters {

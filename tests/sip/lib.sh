@@ -14,7 +14,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 0.3
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$TMP"
+  [[ -n ${KEEP_TMP:-} ]] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 
@@ -80,10 +80,12 @@ json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.ar
 
 # Kamailio on loopback with the test config and a private copy of the users.
 # start_kamailio PORT [extra -A defines...]; sets KAM_PID.
+# stop_kamailio: stops it by PID and waits until it is gone.
 start_kamailio() {
   local port=$1
   shift
   local d=$TMP/kam-$port
+  rm -rf "$d"  # a restart on the same port starts with an empty location table
   mkdir -p "$d"
   cp -r "$SIPDIR/dbtext" "$d/db"
   local defs=(-A "DBURL=\"text://$d/db\"")
@@ -94,3 +96,17 @@ start_kamailio() {
   sleep 1.5
   kill -0 "$KAM_PID" 2>/dev/null || fail "kamailio did not start"
 }
+
+stop_kamailio() {
+  kill "$KAM_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$KAM_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  wait "$KAM_PID" 2>/dev/null || true
+  sleep 0.3  # its worker processes leave the port
+}
+
+# count FILE REGEX: how many lines match.
+count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }

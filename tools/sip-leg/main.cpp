@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   reg->add_option("aor", f.aor, "Address of record: sip:user@domain")->required();
   reg->add_option("--registrar", f.registrar, "Registrar URI (sip:host[:port][;transport=tcp])")->required();
   reg->add_option("--expires", f.expires, "Expiry to ask for (s)")->capture_default_str();
-  reg->add_option("--retry", f.retry, "Retry a failed registration after this many seconds (0: exit)")->capture_default_str();
+  reg->add_option("--retry", f.retry, "Longest wait between registration attempts (s; 0: exit)")->capture_default_str();
   reg->add_option("--duration", f.duration, "Unregister and exit after this many seconds");
   add_sip_options(*reg, f);
 
@@ -147,6 +147,8 @@ int main(int argc, char** argv) {
   listen->add_option("--registrar", f.registrar, "Also register --aor at this registrar");
   listen->add_option("--aor", f.aor, "Address of record to register (with --registrar)");
   listen->add_option("--expires", f.expires, "Registration expiry to ask for (s)")->capture_default_str();
+  listen->add_option("--retry", f.retry, "Longest wait between registration attempts (s; 0: exit)")
+      ->capture_default_str();
   add_sip_options(*listen, f);
   add_media_options(*listen, f);
 
