@@ -13,7 +13,7 @@ if [[ -x build/tools/webrtc-gw/webrtc-gw ]]; then
   exec build/tools/webrtc-gw/webrtc-gw "$@"
 fi
 echo "== stun-probe serve on 127.0.0.1:3478 (alternate 127.0.0.2:3479)"
-"$bin" serve --listen 127.0.0.1:3478 --alternate 127.0.0.2:3479 --stats-interval 60 &
+"$bin" serve --listen 127.0.0.1:3478 --alternate 127.0.0.2:3479 --mapped-address --stats-interval 60 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 sleep 0.3

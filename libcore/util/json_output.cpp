@@ -57,8 +57,8 @@ json::object make_event(std::string_view name) {
   using namespace std::chrono;
   json::object o;
   o["event"] = name;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  o["ts"] = static_cast<double>(ms) / 1000.0;
+  // Unix time in milliseconds, an integer: doubles serialize as 1.79E9.
+  o["ts"] = static_cast<std::int64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
   return o;
 }
 

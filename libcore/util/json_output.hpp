@@ -12,7 +12,7 @@ namespace json = boost::json;
 // Writes `obj` as one line to stdout and flushes (so pipes see it at once).
 void emit_json(const json::value& obj);
 
-// Builds {"event": name, "ts": <unix seconds, ms precision>, ...fields}.
+// Builds {"event": name, "ts": <unix time in milliseconds, integer>, ...fields}.
 json::object make_event(std::string_view name);
 
 // Pretty-prints for a person (indent 2), used by tools that print one result.
