@@ -1,6 +1,7 @@
 #include "sip/user_agent.hpp"
 
 #include <glib.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "sip/digest.hpp"
 #include "sip/dispatch.hpp"
+#include "sip/registration_policy.hpp"
 #include "sip/sofia_internal.hpp"
 #include "util/endpoint.hpp"
 #include "util/log.hpp"
@@ -46,7 +48,7 @@ namespace {
 class Registration final : public HandleOwner {
  public:
   Registration(detail::UaCore& core, RegisterOptions opts, std::function<void(const RegistrationEvent&)> report)
-      : core_(core), opts_(std::move(opts)), report_(std::move(report)) {}
+      : core_(core), opts_(std::move(opts)), report_(std::move(report)), policy_(opts_.retry_s) {}
   ~Registration() override {
     detail::cancel_timer(*core_.loop, retry_timer_);
     destroy_handle();
@@ -70,7 +72,7 @@ class Registration final : public HandleOwner {
   void unregister() {
     detail::cancel_timer(*core_.loop, retry_timer_);
     retry_timer_ = 0;
-    if (!nh_ || !registered_) {
+    if (!nh_ || !policy_.registered()) {
       emit(RegistrationState::unregistered, 0, "not registered");
       return;
     }
@@ -78,13 +80,13 @@ class Registration final : public HandleOwner {
     nua_unregister(nh_, TAG_END());
   }
 
-  [[nodiscard]] bool registered() const { return registered_; }
+  [[nodiscard]] bool registered() const { return policy_.registered(); }
 
   void on_nua_event(const SipEvent& ev, nua_handle_t* nh, const sip_t*) override {
     if (ev.kind == SipEventKind::r_register) on_register(ev, nh);
     else if (ev.kind == SipEventKind::r_unregister) on_unregister(ev);
     else if (ev.kind == SipEventKind::other && ev.status >= 900) {  // nua_r_authenticate: 904 no matching challenge
-      registered_ = false;
+      (void)policy_.on_auth_refused();
       report_(RegistrationEvent{RegistrationState::failed, ev.status, ev.phrase, 0, false, "", true});
     }
   }
@@ -99,13 +101,11 @@ class Registration final : public HandleOwner {
       return;
     }
     if (ev.status >= 300) return fail(ev);
-    bool refresh = registered_;
-    registered_ = true;
     auth_tries_ = 0;
-    backoff_s_ = 0;
-    RegistrationEvent re{RegistrationState::registered, ev.status, ev.phrase, ev.expires, refresh,
+    auto ok = policy_.on_success();
+    RegistrationEvent re{RegistrationState::registered, ev.status, ev.phrase, ev.expires, ok.refresh,
                          ev.contacts.empty() ? "" : ev.contacts.front(), false};
-    re.recovered = std::exchange(lost_, false);
+    re.recovered = ok.recovered;
     report_(re);
   }
 
@@ -141,7 +141,7 @@ class Registration final : public HandleOwner {
     }
     std::string auth = detail::auth_string_for(ev, core_.config.credentials, core_.config.from);
     if (auth.empty() || ++auth_tries_ > 2) {
-      registered_ = false;
+      (void)policy_.on_auth_refused();
       RegistrationEvent re{RegistrationState::failed, ev.status,
                            auth.empty() ? "no credentials for the challenge" : "credentials refused", 0, false, "", true};
       report_(re);
@@ -150,26 +150,17 @@ class Registration final : public HandleOwner {
     nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
   }
 
-  // A failed REGISTER. When it was a refresh the binding may be gone (the
-  // registrar restarted, or is down): report `lost` once, then try again
-  // after 1, 2, 4... s, at most --retry s apart (RFC 3261 §10.2.4), or after
-  // the server's Retry-After (RFC 3261 §20.33).
+  // A failed REGISTER: the policy (sip/registration_policy.hpp) decides
+  // between failed for good, `lost` (a refresh failed, RFC 3261 §10.2.4) and
+  // a retry after its backoff or the server's Retry-After (RFC 3261 §20.33).
   void fail(const SipEvent& ev) {
-    bool was_registered = std::exchange(registered_, false);
-    // 904: the stack found no challenge it could answer again (credentials refused).
-    bool final = opts_.retry_s == 0 || ev.status == 403 || ev.status == 404 || ev.status == 904;
-    backoff_s_ = backoff_s_ == 0 ? 1 : std::min(backoff_s_ * 2, opts_.retry_s);
-    unsigned delay = ev.retry_after > 0 ? ev.retry_after : std::min(backoff_s_, opts_.retry_s);
-    RegistrationEvent re{RegistrationState::failed, ev.status, ev.phrase, 0, false, "", final};
-    if (was_registered && !final) {
-      re.state = RegistrationState::lost;
-      lost_ = true;
-    }
-    if (!final) re.retry_in = delay;
+    auto f = policy_.on_failure(ev.status, ev.retry_after);
+    RegistrationEvent re{f.state, ev.status, ev.phrase, 0, false, "", f.final};
+    re.retry_in = f.retry_in;
     report_(re);
-    if (final) return;
+    if (f.final) return;
     detail::cancel_timer(*core_.loop, retry_timer_);
-    retry_timer_ = detail::schedule_timer(*core_.loop, delay * 1000, [this] {
+    retry_timer_ = detail::schedule_timer(*core_.loop, f.retry_in * 1000, [this] {
       retry_timer_ = 0;
       (void)start();
     });
@@ -177,7 +168,7 @@ class Registration final : public HandleOwner {
 
   void on_unregister(const SipEvent& ev) {
     if (ev.status < 200) return;
-    registered_ = false;
+    policy_.on_unregistered();
     unregistering_ = false;
     emit(RegistrationState::unregistered, ev.status, ev.phrase);
   }
@@ -203,9 +194,7 @@ class Registration final : public HandleOwner {
   nua_handle_t* nh_ = nullptr;
   unsigned retry_timer_ = 0;
   int auth_tries_ = 0;
-  unsigned backoff_s_ = 0;  // the last retry delay; 0 after a success
-  bool registered_ = false;
-  bool lost_ = false;       // a refresh failed and no REGISTER succeeded since
+  RegistrationPolicy policy_;
   bool unregistering_ = false;
 };
 
@@ -352,7 +341,9 @@ Result<std::unique_ptr<UserAgent>> UserAgent::create(GlibThread& loop, UaConfig 
       SIPTAG_USER_AGENT_STR(c.user_agent.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0),
       NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1), NUTAG_APPL_METHOD("UPDATE"),
       NUTAG_ALLOW(allow.c_str()), NUTAG_SESSION_TIMER(c.session_expires), NUTAG_MIN_SE(c.min_se),
-      NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), TAG_END());
+      NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
+      TAG_IF(!c.tls_dir.empty(), TPTAG_CERTIFICATE(c.tls_dir.c_str())),
+      TPTAG_TLS_VERIFY_POLICY(c.tls_verify ? TPTLS_VERIFY_OUT : TPTLS_VERIFY_NONE), TAG_END());
   if (!impl->core.nua)
     return make_error("sip.bind", "cannot start the SIP stack on " + url + " (address in use or not local?)");
   impl->dispatcher.on(SipEventKind::r_shutdown, on_shutdown_event)

@@ -39,6 +39,12 @@ struct UaConfig {
   unsigned session_expires = 0;  // RFC 4028: ask for this; 0 = only honour the peer's
   unsigned min_se = 90;
   unsigned max_redirects = 5;    // 3xx hops a call follows
+  // TLS (RFC 3261 §26.2.1, RFC 5630): sofia-sip's certificate directory
+  // (agent.pem: our certificate and key, needed to accept TLS connections;
+  // cafile.pem: the CAs we trust), and whether to verify the server's
+  // certificate against it on outgoing connections (default: not verified).
+  std::string tls_dir;
+  bool tls_verify = false;
 };
 
 // The sofia-sip bind URL for `c`: sip:HOST:PORT;transport=T, with

@@ -79,7 +79,9 @@ event() { grep -m1 "\"event\":\"$2\"" "$1" || true; }
 json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 
 # Kamailio on loopback with the test config and a private copy of the users.
-# start_kamailio PORT [extra -A defines...]; sets KAM_PID.
+# start_kamailio PORT [extra -A defines...]; sets KAM_PID. It listens on
+# udp:127.0.0.1:PORT unless KAM_LISTEN lists its sockets (space-separated
+# proto:host:port, e.g. "udp:127.0.0.1:1 tcp:127.0.0.1:1").
 # stop_kamailio: stops it by PID and waits until it is gone.
 start_kamailio() {
   local port=$1
@@ -91,7 +93,9 @@ start_kamailio() {
   local defs=(-A "DBURL=\"text://$d/db\"")
   local a
   for a in "$@"; do defs+=(-A "$a"); done
-  bg KAM_PID kamailio -f "$SIPDIR/kamailio.cfg" -DD -E -Y "$d" -w "$d" -l "udp:127.0.0.1:$port" \
+  local listen=() l
+  for l in ${KAM_LISTEN:-udp:127.0.0.1:$port}; do listen+=(-l "$l"); done
+  bg KAM_PID kamailio -f "$SIPDIR/kamailio.cfg" -DD -E -Y "$d" -w "$d" "${listen[@]}" \
     "${defs[@]}" -m 32 -M 8 >"$TMP/kamailio-$port.log" 2>&1
   sleep 1.5
   kill -0 "$KAM_PID" 2>/dev/null || fail "kamailio did not start"

@@ -27,15 +27,19 @@ struct Flags {
   std::string codecs = "PCMU,PCMA,telephone-event/8000", codecs_from;
   std::string rtp = "udp:0.0.0.0:0", media_address, pipe, pipe_bind;
   std::string rtp_ports = "20000-60000";
-  bool strict_source = false, manual_answer = false, single_codec = false;
+  bool strict_source = false, manual_answer = false, single_codec = false, tls_verify = false;
+  std::string tls_dir;
   std::string dtmf = "rfc4733";
   unsigned timeout = 0, duration = 0, answer_delay = 0, calls = 1, ptime = 0;
 };
 
 void add_sip_options(CLI::App& sub, Flags& f) {
-  sub.add_option("--bind", f.bind, "SIP transport to bind: udp:HOST:PORT, tcp:HOST:PORT")->capture_default_str();
+  sub.add_option("--bind", f.bind, "SIP transport to bind: udp:HOST:PORT, tcp:HOST:PORT, tls:HOST:PORT")->capture_default_str();
   sub.add_option("--advertise", f.advertise, "Host to put in Via/Contact (and SDP unless --media-address)");
   sub.add_option("--contact", f.contact, "Explicit Contact URI");
+  sub.add_option("--tls-dir", f.tls_dir, "TLS certificate directory: agent.pem (our cert+key), cafile.pem (trusted CAs)")
+      ->check(CLI::ExistingDirectory);
+  sub.add_flag("--tls-verify", f.tls_verify, "Verify TLS servers' certificates against --tls-dir/cafile.pem");
   sub.add_option("--proxy,--outbound-proxy", f.proxy, "Outbound proxy URI (every request goes there)");
   sub.add_option("--user", f.user, "Digest user name (default: the AOR's user part)");
   sub.add_option("--password", f.password, "Digest password");
@@ -102,7 +106,7 @@ gw::Status fill_media(const Flags& f, LegOptions& o) {
 
 gw::Status fill_sip(const Flags& f, LegOptions& o) {
   auto bind = gw::parse_endpoint(f.bind, {gw::Transport::udp, 5060});
-  if (!bind || bind->is_unix()) return gw::make_error("usage", "--bind must be udp:HOST:PORT or tcp:HOST:PORT");
+  if (!bind || bind->is_unix()) return gw::make_error("usage", "--bind must be udp:HOST:PORT, tcp:HOST:PORT or tls:HOST:PORT");
   o.ua.bind_host = bind->host;
   o.ua.bind_port = bind->port;
   o.ua.transport = std::string(gw::transport_name(bind->transport));
@@ -112,6 +116,9 @@ gw::Status fill_sip(const Flags& f, LegOptions& o) {
   o.ua.credentials = {f.user, f.password, f.realm};
   o.ua.user_agent = f.user_agent;
   o.ua.session_expires = f.session_expires;
+  o.ua.tls_dir = f.tls_dir;
+  o.ua.tls_verify = f.tls_verify;
+  if (f.tls_verify && f.tls_dir.empty()) return gw::make_error("usage", "--tls-verify needs --tls-dir (cafile.pem)");
   return {};
 }
 
