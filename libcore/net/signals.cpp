@@ -13,6 +13,16 @@ SignalHandlers::SignalHandlers(boost::asio::io_context& io, Callbacks callbacks)
   arm();
 }
 
+SignalHandlers::~SignalHandlers() {
+  boost::system::error_code ec;
+  set_.cancel(ec);
+  set_.clear(ec);  // restores SIG_DFL for every signal in the set
+  if (shutdowns_ > 0) {
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
+  }
+}
+
 void SignalHandlers::cancel() {
   boost::system::error_code ec;
   set_.cancel(ec);

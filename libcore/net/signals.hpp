@@ -19,6 +19,13 @@ class SignalHandlers {
   };
 
   SignalHandlers(boost::asio::io_context& io, Callbacks callbacks);
+  // Once a shutdown signal was seen, SIGINT/SIGTERM stay ignored after this
+  // object is gone: asio would restore SIG_DFL, and a duplicate signal (e.g.
+  // timeout(1) signals both the child and its process group) would then kill
+  // the process in the middle of its clean exit.
+  ~SignalHandlers();
+  SignalHandlers(const SignalHandlers&) = delete;
+  SignalHandlers& operator=(const SignalHandlers&) = delete;
   void cancel();
   // Number of shutdown signals seen; a second one means "now, not gracefully".
   [[nodiscard]] int shutdown_count() const { return shutdowns_; }
