@@ -1,0 +1,130 @@
+#include "gateway/media_engine.hpp"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cstring>
+
+namespace gw::gateway {
+
+std::vector<IpAddress> interface_addresses() {
+  std::vector<IpAddress> v4, v6, loop;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return {IpAddress::v4(0x7f000001)};
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || (i->ifa_flags & IFF_UP) == 0) continue;
+    IpAddress ip;
+    if (i->ifa_addr->sa_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      std::array<std::uint8_t, 4> b{};
+      std::memcpy(b.data(), &sin->sin_addr, 4);
+      ip = IpAddress::v4(b);
+    } else if (i->ifa_addr->sa_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr)) continue;  // needs a scope id: useless in SDP
+      std::array<std::uint8_t, 16> b{};
+      std::memcpy(b.data(), &sin6->sin6_addr, 16);
+      ip = IpAddress::v6(b);
+    } else {
+      continue;
+    }
+    auto& into = ip.is_loopback() ? loop : (ip.is_v4() ? v4 : v6);
+    if (std::find(into.begin(), into.end(), ip) == into.end()) into.push_back(ip);
+  }
+  freeifaddrs(list);
+  v4.insert(v4.end(), v6.begin(), v6.end());
+  return v4.empty() ? loop : v4;
+}
+
+MediaEngine::MediaEngine(boost::asio::io_context& signaling, EventHandler on_event)
+    : signaling_(signaling), on_event_(std::move(on_event)) {}
+
+MediaEngine::~MediaEngine() { stop(); }
+
+Result<std::unique_ptr<MediaEngine>> MediaEngine::create(boost::asio::io_context& signaling,
+                                                         MediaEngineConfig config, EventHandler on_event) {
+  std::unique_ptr<MediaEngine> engine(new MediaEngine(signaling, std::move(on_event)));
+  auto cert = dtls::Certificate::generate("webrtc-gw", 30);
+  if (!cert) return cert.error();
+  engine->certificate_ = std::make_shared<const dtls::Certificate>(std::move(*cert));
+  engine->advertise_ = config.advertise;
+  if (engine->advertise_.empty()) {
+    if (config.bind.is_unspecified()) {
+      for (const auto& ip : interface_addresses()) {
+        if (ip.family == config.bind.family) engine->advertise_.push_back(ip);
+      }
+    } else {
+      engine->advertise_.push_back(config.bind);
+    }
+  }
+  if (config.shards == 0) config.shards = 1;
+  for (unsigned i = 0; i < config.shards; ++i) {
+    SocketAddress bind{config.bind, static_cast<std::uint16_t>(config.base_port == 0 ? 0 : config.base_port + i)};
+    std::weak_ptr<bool> alive = engine->alive_;
+    MediaEngine* self = engine.get();
+    auto sink = [self, alive, &signaling](std::vector<LegEvent> events) {
+      boost::asio::post(signaling, [self, alive, events = std::move(events)] {
+        if (alive.expired()) return;
+        for (const auto& e : events) self->on_event_(e);
+      });
+    };
+    auto shard = MediaShard::open(i, bind, std::move(sink));
+    if (!shard) return shard.error();
+    engine->shards_.push_back(std::move(*shard));
+  }
+  for (auto& s : engine->shards_) s->start();
+  return engine;
+}
+
+unsigned MediaEngine::pick_shard() {
+  unsigned best = next_shard_ % shards_.size();
+  for (unsigned k = 0; k < shards_.size(); ++k) {
+    unsigned i = (next_shard_ + k) % shards_.size();
+    if (shards_[i]->leg_count() < shards_[best]->leg_count()) best = i;
+  }
+  next_shard_ = best + 1;
+  return best;
+}
+
+std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard) const {
+  std::vector<sdp::Candidate> out;
+  std::uint16_t local_pref = 65535;
+  for (const auto& ip : advertise_) {
+    sdp::Candidate c;
+    c.foundation = std::to_string(out.size() + 1);
+    c.component = 1;
+    c.transport = sdp::CandidateTransport::udp;
+    c.priority = sdp::candidate_priority(sdp::CandidateType::host, local_pref--, 1);  // RFC 8445 §5.1.2.1
+    c.address = ip.to_string();
+    c.port = shards_[shard]->port();
+    c.type = sdp::CandidateType::host;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void MediaEngine::add_legs(unsigned shard, std::vector<LegConfig> legs) {
+  for (auto& l : legs) l.certificate = certificate_;
+  shards_.at(shard)->add_legs(std::move(legs));
+}
+
+void MediaEngine::remove_leg(unsigned shard, LegId id) { shards_.at(shard)->remove_leg(id); }
+
+void MediaEngine::set_hold(unsigned shard, LegId id, bool held) { shards_.at(shard)->set_hold(id, held); }
+
+void MediaEngine::stop() {
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(false);
+  for (auto& s : shards_) s->stop();
+}
+
+std::vector<ShardStatus> MediaEngine::status() const {
+  std::vector<ShardStatus> out;
+  for (const auto& s : shards_) out.push_back({s->index(), s->port(), s->leg_count()});
+  return out;
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,207 @@
+#include "gateway/media_leg.hpp"
+
+#include <openssl/rand.h>
+
+#include "rtp/demux.hpp"
+#include "rtp/packet.hpp"
+#include "srtp/profile.hpp"
+
+namespace gw::gateway {
+
+namespace {
+
+constexpr Duration kTonePeriod = milliseconds(20);
+constexpr Duration kStatsPeriod = seconds(2);
+constexpr Duration kMaxToneLag = milliseconds(200);
+
+// The plain side of every leg is in-process: this names it for the bridge.
+const media::PeerAddress& in_process() {
+  static const media::PeerAddress address{std::string("in-process")};
+  return address;
+}
+
+std::uint32_t random_ssrc() {
+  std::uint32_t v = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return v == 0 ? 1 : v;
+}
+
+}  // namespace
+
+MediaLeg::MediaLeg(LegConfig config, LegHost& host, TimePoint now)
+    : config_(std::move(config)), host_(host), created_(now), next_stats_(now + kStatsPeriod) {}
+
+MediaLeg::~MediaLeg() = default;
+
+Result<std::unique_ptr<MediaLeg>> MediaLeg::create(LegConfig config, LegHost& host, TimePoint now) {
+  std::unique_ptr<MediaLeg> leg(new MediaLeg(std::move(config), host, now));
+  const LegConfig& c = leg->config_;
+  media::BridgeConfig bc;
+  bc.keying = media::BridgeConfig::Keying::dtls;
+  bc.setup = c.setup;
+  bc.dtls.certificate = c.certificate;
+  bc.dtls.remote_fingerprint = c.remote_fingerprint;
+  bc.plain_rtcp_mux = true;  // the plain side is in-process: one "port"
+  bc.clock_rate = c.clock_rate;
+  auto bridge = media::Bridge::create(std::move(bc), *leg);
+  if (!bridge) return bridge.error();
+  leg->bridge_ = std::move(*bridge);
+  leg->bridge_->set_remote(media::Port::plain_rtp, in_process(), now);
+  leg->bridge_->start(now);
+  if (c.telephone_event_pt) leg->dtmf_.emplace(*c.telephone_event_pt, c.clock_rate);
+  if (c.mode == LegMode::tone) {
+    leg->tone_.emplace(c.tone_pt, c.tone_pt == 8 ? ToneSource::Law::alaw : ToneSource::Law::ulaw, random_ssrc());
+  }
+  leg->echo_ssrc_ = random_ssrc();
+  return leg;
+}
+
+bool MediaLeg::on_check(ByteView packet, const stun::Message& request, const SocketAddress& from, TimePoint now) {
+  auto outcome = ice::answer_check(packet, request, config_.ice, from);
+  if (!outcome.response.empty()) host_.send_secure(outcome.response, from);
+  if (outcome.kind != ice::CheckOutcome::Kind::success) return false;
+  last_check_ = now;  // RFC 7675 §5.1: a valid check (or its answer) refreshes consent
+  // RFC 8445 §7.3.1.5: USE-CANDIDATE nominates; a later nomination wins (ICE restart, roaming).
+  if (outcome.use_candidate && selected_ != from) {
+    bool first = !selected_.has_value();
+    selected_ = from;
+    bridge_->set_remote(media::Port::secure, media::PeerAddress{from}, now);
+    if (first) host_.report(event(LegEvent::Kind::ice_connected, from.to_string()));
+    drain_bridge_events(now);
+  }
+  return true;
+}
+
+void MediaLeg::on_secure(ByteView data, const SocketAddress& from, TimePoint now) {
+  if (ended_) return;
+  bridge_->on_secure(data, media::PeerAddress{from}, now);
+  drain_bridge_events(now);
+}
+
+void MediaLeg::on_plain(ByteView data, TimePoint now) {
+  if (ended_) return;
+  bridge_->on_plain(data, in_process(), false, now);
+}
+
+void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& to) {
+  if (port == media::Port::secure) {
+    if (!to.is_unix()) host_.send_secure(data, to.inet());
+    return;
+  }
+  on_plain_out(data);
+}
+
+// Decrypted media from the browser: DTMF is noticed, then the packet goes
+// where the call mode says.
+void MediaLeg::on_plain_out(ByteView data) {
+  bool is_rtp = rtp::classify(data) == rtp::PacketClass::rtp;
+  if (is_rtp && dtmf_) {
+    for (const auto& d : dtmf_->on_rtp(data)) {
+      LegEvent ev = event(LegEvent::Kind::dtmf);
+      ev.digit = d;
+      host_.report(std::move(ev));
+    }
+  }
+  if (held_) {
+    ++held_drops_;
+    return;
+  }
+  switch (config_.mode) {
+    case LegMode::echo:
+      // Back to the sender under our own SSRC: a browser may ignore its own.
+      if (is_rtp) host_.deliver_plain(config_.id, data, echo_ssrc_);
+      return;
+    case LegMode::linked:
+      host_.deliver_plain(config_.peer, data, std::nullopt);
+      return;
+    case LegMode::tone:
+      return;  // the caller's audio goes nowhere
+  }
+}
+
+void MediaLeg::drain_bridge_events(TimePoint now) {
+  for (auto& ev : bridge_->take_events()) {
+    if (const auto* done = std::get_if<media::event::HandshakeDone>(&ev)) {
+      answered_ = now;
+      host_.report(event(LegEvent::Kind::media_ready, std::string(srtp::info(done->profile).sdes_name)));
+    } else if (const auto* failed = std::get_if<media::event::Failed>(&ev)) {
+      end(EndReason::error, "DTLS: " + std::string(dtls::failure_name(failed->reason)) + " " + failed->detail, now);
+    } else if (std::holds_alternative<media::event::PeerGone>(ev)) {
+      end(EndReason::peer_gone, "DTLS close_notify", now);
+    }
+  }
+}
+
+void MediaLeg::send_tone(TimePoint now) {
+  if (!next_tone_ || now - *next_tone_ > kMaxToneLag) next_tone_ = now;  // start, or resync after a stall
+  while (*next_tone_ <= now) {
+    Bytes packet = tone_->next_packet();
+    if (!held_) bridge_->on_plain(packet, in_process(), false, now);
+    *next_tone_ += kTonePeriod;
+  }
+}
+
+bool MediaLeg::on_tick(TimePoint now) {
+  if (ended_) return false;
+  if (auto d = bridge_->next_deadline(); d && *d <= now) {
+    bridge_->on_timer(now);
+    drain_bridge_events(now);
+    if (ended_) return false;
+  }
+  if (!last_check_) {
+    if (now - created_ >= config_.ice_timeout) end(EndReason::ice_failed, "no ICE connectivity check arrived", now);
+  } else if (now - *last_check_ >= config_.consent_timeout) {
+    end(EndReason::consent_lost, "no ICE consent from the browser", now);  // RFC 7675 §5.1
+  }
+  if (ended_) return false;
+  if (tone_ && bridge_->keys_ready()) send_tone(now);
+  if (now >= next_stats_) {
+    next_stats_ = now + kStatsPeriod;
+    LegEvent ev = event(LegEvent::Kind::stats);
+    ev.stats = stats(now);
+    host_.report(std::move(ev));
+  }
+  return true;
+}
+
+void MediaLeg::end(EndReason reason, std::string detail, TimePoint now) {
+  if (ended_) return;
+  ended_ = true;
+  LegEvent ev = event(LegEvent::Kind::ended, std::move(detail));
+  ev.reason = reason;
+  ev.stats = stats(now);
+  host_.report(std::move(ev));
+}
+
+LegEvent MediaLeg::event(LegEvent::Kind kind, std::string detail) const {
+  LegEvent ev;
+  ev.leg = config_.id;
+  ev.kind = kind;
+  ev.detail = std::move(detail);
+  return ev;
+}
+
+void MediaLeg::close() {
+  if (!ended_) bridge_->close();
+  ended_ = true;
+}
+
+CallStats MediaLeg::stats(TimePoint now) const {
+  const auto& c = bridge_->counters();
+  CallStats s;
+  s.codec = config_.codec;
+  s.packets_received = c.secure_to_plain.rtp_packets;
+  s.bytes_received = c.secure_to_plain.rtp_bytes;
+  s.packets_sent = c.plain_to_secure.rtp_packets;
+  s.bytes_sent = c.plain_to_secure.rtp_bytes;
+  rtp::ReceiverStats rx = c.secure_to_plain.rtp_stats;  // report() closes intervals: use a copy
+  auto r = rx.report(false);
+  s.jitter_ms = r.jitter_ms;
+  s.packets_lost = r.cumulative_lost;
+  if (answered_) {
+    s.duration_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<milliseconds>(now - *answered_).count());
+  }
+  return s;
+}
+
+}  // namespace gw::gateway

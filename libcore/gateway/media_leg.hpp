@@ -1,0 +1,118 @@
+// One browser leg of a gateway call, as its media shard sees it: ICE-lite
+// checks answered with the leg's credentials (RFC 8445 §2.5), the nominated
+// pair as the DTLS/SRTP remote, a media::Bridge for DTLS-SRTP <-> plain RTP,
+// and what happens to the plain side: echoed back, replaced by a test tone,
+// or handed to the peer leg of a bridged call. Consent freshness: a browser
+// that sends no valid check for `consent_timeout` is gone (RFC 7675 §5.1).
+// Thread: the owning MediaShard's thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dtls/certificate.hpp"
+#include "gateway/api_events.hpp"
+#include "gateway/dtmf_detector.hpp"
+#include "gateway/tone_source.hpp"
+#include "ice/lite_check.hpp"
+#include "media/bridge.hpp"
+#include "util/clock.hpp"
+
+namespace gw::gateway {
+
+using LegId = std::uint64_t;
+
+enum class LegMode : std::uint8_t { echo, tone, linked };
+
+struct LegConfig {
+  LegId id = 0;
+  ice::LiteCredentials ice;
+  dtls::Role setup = dtls::Role::passive;  // resolved DTLS role (active or passive)
+  dtls::Fingerprint remote_fingerprint;
+  std::shared_ptr<const dtls::Certificate> certificate;
+  std::string codec;                        // for stats: "opus/48000/2"
+  std::uint32_t clock_rate = 8000;          // of the main codec (RFC 3550 jitter)
+  std::optional<std::uint8_t> telephone_event_pt;
+  LegMode mode = LegMode::echo;
+  std::uint8_t tone_pt = 0;                 // tone: PCMU (0) or PCMA (8)
+  LegId peer = 0;                           // linked: the other leg (same shard)
+  Duration consent_timeout = seconds(30);   // RFC 7675 §5.1
+  Duration ice_timeout = seconds(30);       // no nomination by then: ICE failed
+};
+
+// What a leg reports to the signaling side (through its shard).
+struct LegEvent {
+  enum class Kind : std::uint8_t { ice_connected, media_ready, dtmf, stats, ended };
+  LegId leg = 0;
+  Kind kind = Kind::stats;
+  std::string detail;     // ice_connected: remote address; media_ready: SRTP profile; ended: why
+  EndReason reason = EndReason::error;  // ended
+  DetectedDigit digit;    // dtmf
+  CallStats stats;        // stats and ended
+};
+
+// The shard's services a leg uses.
+class LegHost {
+ public:
+  virtual ~LegHost() = default;
+  virtual void send_secure(ByteView data, const SocketAddress& to) = 0;
+  // Queues a plain RTP/RTCP packet for leg `to`, delivered after the current
+  // packet is done (no re-entry into a bridge); `ssrc` rewrites the RTP SSRC.
+  virtual void deliver_plain(LegId to, ByteView data, std::optional<std::uint32_t> ssrc) = 0;
+  virtual void report(LegEvent event) = 0;
+};
+
+class MediaLeg : private media::Bridge::Output {
+ public:
+  static Result<std::unique_ptr<MediaLeg>> create(LegConfig config, LegHost& host, TimePoint now);
+  ~MediaLeg() override;
+  MediaLeg(const MediaLeg&) = delete;
+  MediaLeg& operator=(const MediaLeg&) = delete;
+
+  // A STUN Binding request addressed to this leg's ufrag. Returns true when
+  // `from` is now a valid source of this leg (a successful check).
+  bool on_check(ByteView packet, const stun::Message& request, const SocketAddress& from, TimePoint now);
+  // A DTLS/SRTP/SRTCP datagram from a validated source.
+  void on_secure(ByteView data, const SocketAddress& from, TimePoint now);
+  // Plain RTP/RTCP handed over by the peer leg (or by this leg, echo).
+  void on_plain(ByteView data, TimePoint now);
+  // 20 ms tick: tone, DTLS timers, consent, stats. False: the leg has ended.
+  bool on_tick(TimePoint now);
+
+  void set_hold(bool held) { held_ = held; }
+  void close();  // DTLS close_notify (on hang-up)
+  [[nodiscard]] CallStats stats(TimePoint now) const;
+  [[nodiscard]] LegId id() const { return config_.id; }
+  [[nodiscard]] const LegConfig& config() const { return config_; }
+  [[nodiscard]] bool ended() const { return ended_; }
+
+ private:
+  MediaLeg(LegConfig config, LegHost& host, TimePoint now);
+  void send(media::Port port, ByteView data, const media::PeerAddress& to) override;
+  void on_plain_out(ByteView data);
+  void drain_bridge_events(TimePoint now);
+  void end(EndReason reason, std::string detail, TimePoint now);
+  void send_tone(TimePoint now);
+  [[nodiscard]] LegEvent event(LegEvent::Kind kind, std::string detail = {}) const;
+
+  LegConfig config_;
+  LegHost& host_;
+  std::unique_ptr<media::Bridge> bridge_;
+  std::optional<DtmfDetector> dtmf_;
+  std::optional<ToneSource> tone_;
+  std::uint32_t echo_ssrc_ = 0;
+  TimePoint created_;
+  std::optional<TimePoint> answered_;  // media ready
+  std::optional<TimePoint> last_check_;
+  std::optional<SocketAddress> selected_;
+  std::optional<TimePoint> next_tone_;
+  TimePoint next_stats_;
+  bool held_ = false;
+  bool ended_ = false;
+  std::uint64_t held_drops_ = 0;
+};
+
+}  // namespace gw::gateway

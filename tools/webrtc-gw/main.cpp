@@ -1,0 +1,185 @@
+// webrtc-gw: browsers (HTTPS/WSS, ICE-lite, DTLS-SRTP) on one side, calls
+// to built-in targets and between browsers; SIP comes next (issue 7).
+// The logic is libcore/gateway; this file wires the pieces and runs the
+// signaling loop on the main thread. See man/webrtc-gw.8.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <iostream>
+
+#include "gateway/https_server.hpp"
+#include "gateway/media_engine.hpp"
+#include "gateway/signaling_hub.hpp"
+#include "net/signals.hpp"
+#include "options.hpp"
+#include "util/json_output.hpp"
+#include "util/log.hpp"
+
+namespace {
+
+using namespace gw;
+using namespace gw::gateway;
+namespace asio = boost::asio;
+
+// The hub writes to the server; the server exists after the hub (it needs
+// the hub as its handler), so this forwards once it is set.
+struct ServerOutput : SignalingOutput {
+  HttpsServer* server = nullptr;
+  bool send(ConnectionId id, std::string text) override { return server != nullptr && server->send(id, std::move(text)); }
+  void close(ConnectionId id, std::uint16_t code, std::string reason) override {
+    if (server != nullptr) server->close(id, code, std::move(reason));
+  }
+};
+
+struct Gateway {
+  webrtc_gw::Options opts;
+  asio::io_context io;
+  ServerOutput output;
+  std::unique_ptr<MediaEngine> media;
+  std::unique_ptr<SignalingHub> hub;
+  std::unique_ptr<HttpsServer> server;
+  std::optional<asio::steady_timer> stop_timer, stats_timer;
+  bool stopping = false;
+
+  void event(json::object ev) {
+    if (opts.common.json) {
+      json::object out = make_event(ev["event"].as_string());
+      for (auto& kv : ev) {
+        if (kv.key() != "event") out[kv.key()] = kv.value();
+      }
+      emit_json(out);
+    } else {
+      GW_LOG(info) << json::serialize(ev);
+    }
+  }
+
+  json::object stats() {
+    auto c = hub->counters();
+    const auto& s = server->counters();
+    json::object o{{"event", "stats"},
+                   {"sessions", c.sessions},
+                   {"signed_in", c.signed_in},
+                   {"calls", c.calls_active},
+                   {"calls_started", c.calls_started},
+                   {"calls_ended", c.calls_ended},
+                   {"requests", c.requests},
+                   {"request_errors", c.request_errors},
+                   {"rate_limited", c.rate_limited},
+                   {"http_requests", s.http_requests},
+                   {"ws_open", s.ws_open},
+                   {"tls_handshake_failures", s.tls_handshake_failures}};
+    json::array shards;
+    for (const auto& st : media->status()) shards.push_back({{"port", st.port}, {"legs", st.legs}});
+    o["shards"] = std::move(shards);
+    return o;
+  }
+
+  int start() {
+    auto sc = webrtc_gw::server_config(opts);
+    auto mc = webrtc_gw::media_config(opts);
+    auto hc = webrtc_gw::hub_config(opts);
+    for (const Error* e : {sc ? nullptr : &sc.error(), mc ? nullptr : &mc.error(), hc ? nullptr : &hc.error()}) {
+      if (e != nullptr) {
+        std::cerr << "webrtc-gw: " << e->message << "\n";
+        return cli::kUsage;
+      }
+    }
+    auto engine = MediaEngine::create(io, *mc, [this](const LegEvent& e) { hub->on_leg_event(e); });
+    if (!engine) {
+      GW_LOG(error) << "media: " << engine.error().message;
+      return cli::kFailure;
+    }
+    media = std::move(*engine);
+    hub = std::make_unique<SignalingHub>(io, *hc, *media, output, [this](json::object o) { event(std::move(o)); });
+    auto srv = HttpsServer::create(io, *sc, *hub);
+    if (!srv) {
+      GW_LOG(error) << "https: " << srv.error().message;
+      return cli::kFailure;
+    }
+    server = std::move(*srv);
+    output.server = server.get();
+    server->start();
+    announce(*sc);
+    return cli::kOk;
+  }
+
+  void announce(const HttpsServerConfig& sc) {
+    json::array ports, addrs;
+    for (const auto& st : media->status()) ports.push_back(st.port);
+    for (const auto& a : media->advertised()) addrs.push_back(json::string(a.to_string()));
+    auto local = server->local_address();
+    std::string host = local.ip.is_unspecified() ? "localhost" : local.ip.to_string();
+    event({{"event", "listening"},
+           {"https", local.to_string()},
+           {"url", "https://" + (local.ip.is_v4() ? host : "[" + host + "]") + ":" + std::to_string(local.port) + "/"},
+           {"media_ports", std::move(ports)},
+           {"advertised", std::move(addrs)},
+           {"certificate", server->certificate_fingerprint()},
+           {"web_root", sc.web_root}});
+  }
+
+  void shutdown() {
+    if (stopping) {  // a second signal: now
+      io.stop();
+      return;
+    }
+    stopping = true;
+    event({{"event", "shutting-down"}});
+    server->stop_accepting();
+    hub->shutdown();
+    auto grace = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opts.shutdown_grace));
+    server->shutdown(grace);
+    stop_timer.emplace(io, grace + milliseconds(500));
+    stop_timer->async_wait([this](const boost::system::error_code&) { io.stop(); });
+    if (stats_timer) stats_timer->cancel();
+  }
+
+  void reload() {
+    if (auto st = server->reload_certificates(); !st) {
+      GW_LOG(error) << "SIGHUP: certificates not reloaded: " << st.error().message;
+    } else {
+      event({{"event", "reloaded"}, {"certificate", server->certificate_fingerprint()}});
+    }
+    if (!opts.agents_file.empty()) {
+      auto agents = webrtc_gw::load_agents(opts.agents_file);
+      if (agents) hub->set_agents(std::move(*agents));
+      else GW_LOG(error) << "SIGHUP: agents not reloaded: " << agents.error().message;
+    }
+  }
+
+  void arm_stats() {
+    if (opts.stats_interval <= 0) return;
+    if (!stats_timer) stats_timer.emplace(io);
+    stats_timer->expires_after(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opts.stats_interval)));
+    stats_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      event(stats());
+      arm_stats();
+    });
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"webrtc-gw: browsers on a voice network (HTTPS/WSS signaling, ICE-lite + DTLS-SRTP media)"};
+  Gateway gw;
+  webrtc_gw::add_options(app, gw.opts);
+  gw::cli::add_common_options(app, gw.opts.common);
+  if (auto code = gw::cli::parse(app, gw.opts.common, argc, argv)) return *code;
+  gw::cli::apply_logging(gw.opts.common, "webrtc-gw");
+  try {
+    if (int rc = gw.start(); rc != gw::cli::kOk) return rc;
+    gw::net::SignalHandlers signals(gw.io, {[&](int) { gw.shutdown(); }, [&] { gw.event(gw.stats()); },
+                                            [&] { gw.reload(); }});
+    gw.arm_stats();
+    gw.io.run();
+    gw.hub.reset();
+    gw.server.reset();
+    gw.media->stop();
+    gw.event({{"event", "stopped"}});
+  } catch (const std::exception& e) {
+    GW_LOG(error) << e.what();
+    return gw::cli::kFailure;
+  }
+  return gw::cli::kOk;
+}
