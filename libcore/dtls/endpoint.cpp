@@ -1,5 +1,8 @@
 #include "dtls/endpoint.hpp"
 
+#include <map>
+#include <mutex>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -84,25 +87,66 @@ Result<std::unique_ptr<Endpoint>> Endpoint::create(EndpointConfig config) {
   return ep;
 }
 
-Status Endpoint::init_ssl() {
+namespace {
+
+// One SSL_CTX per (certificate, SRTP profiles), shared by every endpoint:
+// an OpenSSL 3 context costs tens of KiB and a slow SSL_CTX_new, and a
+// gateway holds thousands of endpoints with the same identity. Per-endpoint
+// state (fingerprint to check, callbacks' target) lives on the SSL.
+std::mutex g_contexts_mutex;
+std::map<std::string, SSL_CTX*> g_contexts;  // never freed: a few per process
+constexpr std::size_t kMaxSharedContexts = 64;
+
+using VerifyCallback = int (*)(X509_STORE_CTX*, void*);
+using InfoCallback = void (*)(const SSL*, int, int);
+struct Callbacks {
+  VerifyCallback verify;
+  InfoCallback info;
+};
+
+SSL_CTX* make_context(const Certificate& cert, const std::string& profiles, Callbacks cb) {
   SSL_CTX* ctx = SSL_CTX_new(DTLS_method());
-  impl_->ctx = ctx;
-  if (ctx == nullptr) return make_error("dtls.init", error_detail("SSL_CTX_new"));
+  if (ctx == nullptr) return nullptr;
   SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION);
   SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION);
-  if (SSL_CTX_use_certificate(ctx, config_.certificate->x509()) != 1 ||
-      SSL_CTX_use_PrivateKey(ctx, config_.certificate->key()) != 1) {
-    return make_error("dtls.init", error_detail("certificate"));
+  // Returns 0 on success (inverse of the usual OpenSSL convention).
+  if (SSL_CTX_use_certificate(ctx, cert.x509()) != 1 || SSL_CTX_use_PrivateKey(ctx, cert.key()) != 1 ||
+      SSL_CTX_set_tlsext_use_srtp(ctx, profiles.c_str()) != 0) {
+    SSL_CTX_free(ctx);
+    return nullptr;
   }
   // Mutual authentication; the chain check is replaced by the fingerprint check.
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-  SSL_CTX_set_cert_verify_callback(ctx, &Endpoint::verify_trampoline, this);
-  SSL_CTX_set_info_callback(ctx, &Endpoint::info_trampoline);
   SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
-  // Returns 0 on success (inverse of the usual OpenSSL convention).
-  if (SSL_CTX_set_tlsext_use_srtp(ctx, srtp::openssl_profile_list(config_.profiles).c_str()) != 0) {
-    return make_error("dtls.init", error_detail("use_srtp"));
+  // Idle endpoints (after the handshake DTLS carries nothing but a rare
+  // alert) give back their read and write buffers.
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_cert_verify_callback(ctx, cb.verify, nullptr);
+  SSL_CTX_set_info_callback(ctx, cb.info);
+  return ctx;
+}
+
+// A new reference to the shared context (the caller frees it).
+SSL_CTX* shared_context(const Certificate& cert, const std::string& profiles, Callbacks cb) {
+  std::string key = cert.fingerprint().hex() + "|" + profiles;
+  std::lock_guard lock(g_contexts_mutex);
+  auto it = g_contexts.find(key);
+  if (it == g_contexts.end()) {
+    SSL_CTX* ctx = make_context(cert, profiles, cb);
+    if (ctx == nullptr || g_contexts.size() >= kMaxSharedContexts) return ctx;  // private one
+    it = g_contexts.emplace(key, ctx).first;
   }
+  SSL_CTX_up_ref(it->second);
+  return it->second;
+}
+
+}  // namespace
+
+Status Endpoint::init_ssl() {
+  SSL_CTX* ctx = shared_context(*config_.certificate, srtp::openssl_profile_list(config_.profiles),
+                                {&Endpoint::verify_trampoline, &Endpoint::info_trampoline});
+  impl_->ctx = ctx;
+  if (ctx == nullptr) return make_error("dtls.init", error_detail("SSL_CTX (certificate or use_srtp)"));
   SSL* ssl = SSL_new(ctx);
   impl_->ssl = ssl;
   if (ssl == nullptr) return make_error("dtls.init", error_detail("SSL_new"));
@@ -291,8 +335,11 @@ std::string Endpoint::error_detail(const char* what) {
   return s;
 }
 
-int Endpoint::verify_trampoline(X509_STORE_CTX* store, void* arg) noexcept {
-  auto* self = static_cast<Endpoint*>(arg);
+int Endpoint::verify_trampoline(X509_STORE_CTX* store, void* /*arg*/) noexcept {
+  // The context is shared: the endpoint is the SSL's app data.
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* self = ssl != nullptr ? static_cast<Endpoint*>(SSL_get_app_data(ssl)) : nullptr;
+  if (self == nullptr) return 0;
   try {
     X509* cert = X509_STORE_CTX_get0_cert(store);
     if (cert == nullptr) return 0;

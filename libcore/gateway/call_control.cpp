@@ -38,7 +38,7 @@ LegConfig SignalingHub::leg_config(const GatewayCall& call, const CallParty& par
   c.remote_fingerprint = n.remote_fingerprint;
   c.codec = n.codec;
   c.clock_rate = n.clock_rate;
-  c.telephone_event_pt = n.telephone_event_pt;
+  c.telephone_events = n.telephone_events;
   c.mode = mode;
   c.tone_pt = n.pt;
   c.peer = peer;

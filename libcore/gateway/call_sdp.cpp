@@ -71,7 +71,7 @@ void fill_codecs(NegotiatedLeg& leg, const std::vector<sdp::Codec>& codecs) {
     break;
   }
   for (const auto& c : codecs) {
-    if (c.is_telephone_event() && (!leg.telephone_event_pt || c.clock == leg.clock_rate)) leg.telephone_event_pt = c.pt;
+    if (c.is_telephone_event()) leg.telephone_events.push_back({c.pt, c.clock});
   }
 }
 

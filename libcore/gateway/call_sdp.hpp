@@ -36,6 +36,12 @@ struct LocalMedia {
   dtls::Fingerprint fingerprint;
 };
 
+struct TelephoneEventFormat {
+  std::uint8_t pt = 101;
+  std::uint32_t clock_rate = 8000;
+  friend bool operator==(const TelephoneEventFormat&, const TelephoneEventFormat&) = default;
+};
+
 // What a leg needs from the negotiation.
 struct NegotiatedLeg {
   std::string local_sdp;                   // the SDP we send this browser
@@ -45,7 +51,9 @@ struct NegotiatedLeg {
   std::string codec;                       // "opus/48000/2"
   std::uint8_t pt = 0;
   std::uint32_t clock_rate = 8000;
-  std::optional<std::uint8_t> telephone_event_pt;
+  // Every negotiated telephone-event format (RFC 4733): a browser may send
+  // DTMF on the 8 kHz one even when its audio codec runs at 48 kHz.
+  std::vector<TelephoneEventFormat> telephone_events;
 };
 
 // The answer to a browser's offer for `echo` or `tone`. Errors carry

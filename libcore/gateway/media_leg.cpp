@@ -48,9 +48,10 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::create(LegConfig config, LegHost& ho
   leg->bridge_ = std::move(*bridge);
   leg->bridge_->set_remote(media::Port::plain_rtp, in_process(), now);
   leg->bridge_->start(now);
-  if (c.telephone_event_pt) leg->dtmf_.emplace(*c.telephone_event_pt, c.clock_rate);
+  for (const auto& te : c.telephone_events) leg->dtmf_.emplace_back(te.pt, te.clock_rate);
   if (c.mode == LegMode::tone) {
-    leg->tone_.emplace(c.tone_pt, c.tone_pt == 8 ? ToneSource::Law::alaw : ToneSource::Law::ulaw, random_ssrc());
+    leg->tone_ = std::make_unique<ToneSource>(c.tone_pt, c.tone_pt == 8 ? ToneSource::Law::alaw : ToneSource::Law::ulaw,
+                                             random_ssrc());
   }
   leg->echo_ssrc_ = random_ssrc();
   return leg;
@@ -95,8 +96,9 @@ void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& t
 // where the call mode says.
 void MediaLeg::on_plain_out(ByteView data) {
   bool is_rtp = rtp::classify(data) == rtp::PacketClass::rtp;
-  if (is_rtp && dtmf_) {
-    for (const auto& d : dtmf_->on_rtp(data)) {
+  for (auto& detector : dtmf_) {
+    if (!is_rtp) break;
+    for (const auto& d : detector.on_rtp(data)) {
       LegEvent ev = event(LegEvent::Kind::dtmf);
       ev.digit = d;
       host_.report(std::move(ev));

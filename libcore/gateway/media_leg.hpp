@@ -15,6 +15,7 @@
 
 #include "dtls/certificate.hpp"
 #include "gateway/api_events.hpp"
+#include "gateway/call_sdp.hpp"
 #include "gateway/dtmf_detector.hpp"
 #include "gateway/tone_source.hpp"
 #include "ice/lite_check.hpp"
@@ -35,7 +36,7 @@ struct LegConfig {
   std::shared_ptr<const dtls::Certificate> certificate;
   std::string codec;                        // for stats: "opus/48000/2"
   std::uint32_t clock_rate = 8000;          // of the main codec (RFC 3550 jitter)
-  std::optional<std::uint8_t> telephone_event_pt;
+  std::vector<TelephoneEventFormat> telephone_events;  // DTMF is detected on each
   LegMode mode = LegMode::echo;
   std::uint8_t tone_pt = 0;                 // tone: PCMU (0) or PCMA (8)
   LegId peer = 0;                           // linked: the other leg (same shard)
@@ -101,8 +102,8 @@ class MediaLeg : private media::Bridge::Output {
   LegConfig config_;
   LegHost& host_;
   std::unique_ptr<media::Bridge> bridge_;
-  std::optional<DtmfDetector> dtmf_;
-  std::optional<ToneSource> tone_;
+  std::vector<DtmfDetector> dtmf_;
+  std::unique_ptr<ToneSource> tone_;  // 8 KiB table: only tone legs have one
   std::uint32_t echo_ssrc_ = 0;
   TimePoint created_;
   std::optional<TimePoint> answered_;  // media ready

@@ -58,6 +58,11 @@ Status Bridge::install_keys(srtp::Profile profile, ByteView local, srtp::Profile
   return {};
 }
 
+std::span<std::uint8_t> Bridge::scratch() {
+  alignas(8) static thread_local std::array<std::uint8_t, kMaxPacket + srtp::kMaxTrailer> buffer{};
+  return buffer;
+}
+
 void Bridge::start(TimePoint now) {
   started_ = true;
   last_secure_rx_ = now;
@@ -197,9 +202,9 @@ void Bridge::on_srtp(ByteView data, const PeerAddress& from, bool rtcp, TimePoin
   }
   // Strict source is checked before spending CPU on crypto.
   if (!accept_source(Port::secure, from, false, dir.drops)) return;
-  std::memcpy(scratch_.data(), data.data(), data.size());
+  std::memcpy(scratch().data(), data.data(), data.size());
   std::size_t len = data.size();
-  auto st = rtcp ? inbound_->unprotect_rtcp(scratch_, len) : inbound_->unprotect_rtp(scratch_, len);
+  auto st = rtcp ? inbound_->unprotect_rtcp(scratch(), len) : inbound_->unprotect_rtp(scratch(), len);
   switch (st) {
     case srtp::PacketStatus::ok: break;
     case srtp::PacketStatus::auth_fail: dir.drops.auth_fail++; return;
@@ -207,7 +212,7 @@ void Bridge::on_srtp(ByteView data, const PeerAddress& from, bool rtcp, TimePoin
     case srtp::PacketStatus::malformed: dir.drops.malformed++; return;
     case srtp::PacketStatus::other: dir.drops.crypto_error++; return;
   }
-  ByteView plain(scratch_.data(), len);
+  ByteView plain(scratch().data(), len);
   // Authenticated: now the source may be learnt or followed.
   accept_source(Port::secure, from, true, dir.drops);
   last_secure_rx_ = now;
@@ -255,16 +260,16 @@ void Bridge::on_plain_rtp(ByteView data, const PeerAddress& from, TimePoint now)
     return;
   }
   dir.rtp_stats.on_packet(v->ssrc(), v->sequence(), v->timestamp(), now);
-  std::memcpy(scratch_.data(), data.data(), data.size());
+  std::memcpy(scratch().data(), data.data(), data.size());
   std::size_t len = data.size();
-  auto st = outbound_->protect_rtp(scratch_, len);
+  auto st = outbound_->protect_rtp(scratch(), len);
   if (st != srtp::PacketStatus::ok) {
     (st == srtp::PacketStatus::malformed ? dir.drops.malformed : dir.drops.crypto_error)++;
     return;
   }
   dir.rtp_packets++;
   dir.rtp_bytes += data.size();
-  send(Port::secure, ByteView(scratch_.data(), len), dir.drops);
+  send(Port::secure, ByteView(scratch().data(), len), dir.drops);
 }
 
 void Bridge::on_plain_rtcp(ByteView data, const PeerAddress& from, Port port) {
@@ -278,16 +283,16 @@ void Bridge::on_plain_rtcp(ByteView data, const PeerAddress& from, Port port) {
     dir.drops.not_ready++;
     return;
   }
-  std::memcpy(scratch_.data(), data.data(), data.size());
+  std::memcpy(scratch().data(), data.data(), data.size());
   std::size_t len = data.size();
-  auto st = outbound_->protect_rtcp(scratch_, len);
+  auto st = outbound_->protect_rtcp(scratch(), len);
   if (st != srtp::PacketStatus::ok) {
     (st == srtp::PacketStatus::malformed ? dir.drops.malformed : dir.drops.crypto_error)++;
     return;
   }
   dir.rtcp_packets++;
   dir.rtcp_bytes += data.size();
-  send(Port::secure, ByteView(scratch_.data(), len), dir.drops);
+  send(Port::secure, ByteView(scratch().data(), len), dir.drops);
 }
 
 // ---- addresses ----------------------------------------------------------------

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <memory>
 #include <optional>
 #include <string>
@@ -143,7 +144,11 @@ class Bridge {
   bool peer_gone_ = false;
   BridgeCounters counters_;
   std::vector<BridgeEvent> events_;
-  alignas(8) std::array<std::uint8_t, kMaxPacket + srtp::kMaxTrailer> scratch_{};
+  // Per-thread scratch for (un)protecting in place: one buffer per loop, not
+  // per call (webrtc-gw holds thousands of bridges per loop). A bridge's
+  // output must not re-enter another bridge on the same thread while it
+  // still reads the packet it was handed (webrtc-gw defers such hand-overs).
+  static std::span<std::uint8_t> scratch();
 };
 
 }  // namespace gw::media

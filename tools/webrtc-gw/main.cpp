@@ -39,6 +39,7 @@ struct Gateway {
   std::unique_ptr<HttpsServer> server;
   std::optional<asio::steady_timer> stop_timer, stats_timer;
   bool stopping = false;
+  TimePoint stop_deadline{};
 
   void event(json::object ev) {
     if (opts.common.json) {
@@ -128,9 +129,24 @@ struct Gateway {
     hub->shutdown();
     auto grace = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opts.shutdown_grace));
     server->shutdown(grace);
-    stop_timer.emplace(io, grace + milliseconds(500));
-    stop_timer->async_wait([this](const boost::system::error_code&) { io.stop(); });
+    stop_deadline = Clock::now() + grace + milliseconds(500);
+    stop_timer.emplace(io);
+    wait_for_sockets();
     if (stats_timer) stats_timer->cancel();
+  }
+
+  // The signal set keeps the loop alive: stop it once every socket is closed
+  // (or the grace period is over).
+  void wait_for_sockets() {
+    stop_timer->expires_after(milliseconds(50));
+    stop_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (server->counters().connections_open == 0 || Clock::now() >= stop_deadline) {
+        io.stop();
+        return;
+      }
+      wait_for_sockets();
+    });
   }
 
   void reload() {
