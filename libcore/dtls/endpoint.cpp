@@ -303,6 +303,9 @@ void Endpoint::finish_handshake() {
   retransmit_at_.reset();
   HandshakeDone done{std::move(keys.value()), std::move(fp.value()), SSL_get_cipher_name(ssl)};
   events_.emplace_back(std::move(done));
+  // Nothing but a rare alert flows after the handshake: give the record
+  // buffers back now (fails harmlessly if a record is still pending).
+  SSL_free_buffers(ssl);
 }
 
 void Endpoint::fail(FailureReason reason, std::string detail) {

@@ -43,6 +43,7 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::create(LegConfig config, LegHost& ho
   bc.dtls.remote_fingerprint = c.remote_fingerprint;
   bc.plain_rtcp_mux = true;  // the plain side is in-process: one "port"
   bc.clock_rate = c.clock_rate;
+  bc.retire_dtls = true;  // memory per call; consent watches the browser
   auto bridge = media::Bridge::create(std::move(bc), *leg);
   if (!bridge) return bridge.error();
   leg->bridge_ = std::move(*bridge);

@@ -216,6 +216,10 @@ void Bridge::on_srtp(ByteView data, const PeerAddress& from, bool rtcp, TimePoin
   // Authenticated: now the source may be learnt or followed.
   accept_source(Port::secure, from, true, dir.drops);
   last_secure_rx_ = now;
+  if (config_.retire_dtls && dtls_ && dtls_->state() == dtls::State::connected) {
+    dtls_.reset();  // the peer is done with the handshake: no retransmission can be needed
+    dtls_retired_ = true;
+  }
   if (rtcp) {
     dir.rtcp_packets++;
     dir.rtcp_bytes += len;
@@ -338,6 +342,7 @@ json::object Bridge::stats_json(bool close_interval) {
   if (profile_) o["profile"] = srtp::info(*profile_).sdes_name;
   o["dtls_in"] = counters_.dtls_datagrams_in;
   o["dtls_out"] = counters_.dtls_datagrams_out;
+  if (dtls_retired_) o["dtls_retired"] = true;
   o["relatched"] = counters_.relatched;
   for (auto p : {Port::secure, Port::plain_rtp, Port::plain_rtcp}) {
     const auto& r = remotes_[index(p)];

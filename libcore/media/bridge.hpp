@@ -55,6 +55,12 @@ struct BridgeConfig {
   std::uint32_t clock_rate = 8000;     // for RFC 3550 jitter
   Duration peer_timeout{};             // 0: off. No valid secure packet for this long -> PeerGone
   std::uint32_t replay_window = 1024;
+  // Free the DTLS endpoint once the peer's first authenticated SRTP/SRTCP
+  // shows it has finished the handshake (~70 KiB per call in OpenSSL 3).
+  // Afterwards close() sends no close_notify and DTLS from the peer is
+  // dropped (counted as unknown): the owner must watch liveness itself
+  // (webrtc-gw: ICE consent, RFC 7675).
+  bool retire_dtls = false;
 };
 
 namespace event {
@@ -142,6 +148,7 @@ class Bridge {
   std::array<bool, 3> configured_{};  // given by the user, not learnt
   std::optional<TimePoint> last_secure_rx_;
   bool peer_gone_ = false;
+  bool dtls_retired_ = false;
   BridgeCounters counters_;
   std::vector<BridgeEvent> events_;
   // Per-thread scratch for (un)protecting in place: one buffer per loop, not
