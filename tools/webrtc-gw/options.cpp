@@ -46,6 +46,11 @@ void add_options(CLI::App& app, Options& o) {
       ->check(CLI::ExistingFile)->group(ice);
   app.add_option("--turn-ttl", o.turn_ttl, "Lifetime of TURN credentials in seconds")
       ->capture_default_str()->group(ice);
+  app.add_option("--connections-per-ip", o.connections_per_ip,
+                 "New TLS connections a second per client IP, beyond the burst (0: no limit; over it: HTTP 429)")
+      ->capture_default_str()->group(pub);
+  app.add_option("--connection-burst", o.connection_burst, "Burst of new connections per client IP")
+      ->capture_default_str()->group(pub);
   auto* calls = "Calls and agents";
   app.add_option("--agents-file", o.agents_file,
                  "Agents allowed to sign in: 'DN SECRET' per line (default: any DN, no secret)")
@@ -90,6 +95,8 @@ Result<gw::gateway::HttpsServerConfig> server_config(const Options& o) {
   c.state_dir = o.state_dir.empty() ? default_state_dir() : o.state_dir;
   c.cert_names = o.cert_names;
   for (const auto& a : o.public_advertise) c.cert_names.push_back(a);
+  c.connections_per_ip_per_s = o.connections_per_ip;
+  c.connection_burst = o.connection_burst;
   c.web_root = o.web_root.empty() ? default_web_root() : o.web_root;
   if (!fs::is_directory(c.web_root)) return Error{"usage", "--web-root: '" + c.web_root + "' is not a directory"};
   return c;

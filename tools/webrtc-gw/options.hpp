@@ -29,6 +29,7 @@ struct Options {
   std::int64_t turn_ttl = 86400;
   std::string agents_file;
   std::size_t max_calls = 4000, calls_per_session = 4;
+  double connections_per_ip = 20, connection_burst = 40;
   double ring_timeout = 60, shutdown_grace = 5, stats_interval = 0;
 };
 
