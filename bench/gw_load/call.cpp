@@ -167,6 +167,7 @@ void Call::send_rtp(TimePoint now) {
   store_be32(pl + 12, static_cast<std::uint32_t>(t >> 32));
   store_be32(pl + 16, static_cast<std::uint32_t>(t));
   media_.sent++;
+  if (ctx_.packets_sent) ctx_.packets_sent->fetch_add(1, std::memory_order_relaxed);
   bridge_->on_plain(p, plain_peer(), false, now);
 }
 

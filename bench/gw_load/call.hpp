@@ -5,6 +5,7 @@
 // Thread: the worker's io_context thread only.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
@@ -23,7 +24,8 @@ struct CallContext {
   std::shared_ptr<const dtls::Certificate> certificate;
   IpAddress bind;
   std::string codec = "PCMU";
-  Histogram* rtt = nullptr;  // the worker's
+  Histogram* rtt = nullptr;                            // the worker's
+  std::atomic<std::uint64_t>* packets_sent = nullptr;  // the worker's, read by the main thread
 };
 
 struct MediaCounters {

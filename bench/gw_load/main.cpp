@@ -159,9 +159,16 @@ int run_calls(const Options& o, const HostPort& gw, const IpAddress& bind) {
 
   TimePoint media0 = Clock::now();
   double cpu0 = cpu_seconds();
+  auto sent = [&workers] {
+    std::uint64_t n = 0;
+    for (auto& w : workers) n += w->packets_sent();
+    return n;
+  };
+  std::uint64_t sent0 = sent();
   info.media_start_ms = unix_ms();
   sleep_until(media0 + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(o.duration)));
   for (auto& w : workers) w->stop_media();
+  info.media_packets_sent = sent() - sent0;
   info.media_end_ms = unix_ms();
   info.duration_s = to_ms(Clock::now() - media0) / 1000.0;
   if (info.duration_s > 0) info.generator_media_cpu_pct = 100 * (cpu_seconds() - cpu0) / info.duration_s;

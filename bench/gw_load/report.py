@@ -3,7 +3,7 @@
 
   report.py run SAMPLES SUMMARY.json CALLS REP        -> one JSON line: a gw_load run + the gateway's /proc figures
   report.py bare PPS LOAD_JSON DIRECTION CPU_S       -> one JSON line: the bare loop at that load
-  report.py markdown RUNS.jsonl SIGNIN.jsonl BARE.jsonl COMMAND   -> the section on stdout
+  report.py markdown RUNS.jsonl SIGNIN.jsonl BARE.jsonl COMMAND [BINARY]  -> the section on stdout
   report.py write-doc DOC SECTION.md                  -> replace/append it between the gw-bench markers
 
 SAMPLES lines (run.sh's sampler, every 0.25 s): unix_ms cpu_ticks threads rss_pages fds
@@ -83,8 +83,10 @@ def cmd_run(path, summary_path, calls, rep, ss_path="", events_path=""):
         rss = statistics.median(x[3] for x in during) * PAGE_KIB
         r["during"] = {"rss_kib": rss, "threads": max(x[2] for x in during), "fds": max(x[4] for x in during),
                        "cpu_pct": 100 * cpu_ms / (media_s * 1000)}
+        # Per call-second of media actually sent (50 packets): the generator may fall short of 50/s per call.
+        call_s = load.get("media_packets_sent", 0) / 50 or up * media_s
         if up:
-            r["cpu_ms_per_call_s"] = cpu_ms / (up * media_s)
+            r["cpu_ms_per_call_s"] = cpu_ms / call_s
             r["kib_per_call"] = (rss - r["before"]["rss_kib"]) / up
     print(json.dumps(r))
 
@@ -116,10 +118,10 @@ def bare_ms_per_call_s(bare, calls):
 
 
 def table(runs, bare):
-    out = ["| calls | up | loss % | RTT ms p50 / p95 | set-up ms p50 | ICE+DTLS ms p50 | gateway CPU % | gw_load CPU % "
+    out = ["| calls | up | sent % | loss % | RTT ms p50 / p95 | set-up ms p50 | ICE+DTLS ms p50 | gateway CPU % | gw_load CPU % "
            "| gateway CPU ms per call-s | bare loop ms per call-s | ratio | RSS KiB per call "
            "| threads before/during/after | fds before → after |",
-           "|" + "---|" * 14]
+           "|" + "---|" * 15]
     for calls in sorted({r["calls"] for r in runs}):
         rs = [r for r in runs if r["calls"] == calls]
         L = [r["load"] for r in rs]
@@ -129,7 +131,8 @@ def table(runs, bare):
         th = lambda k: med([r.get(k, {}).get("threads") for r in rs])  # noqa: E731
         fd = lambda k: med([r.get(k, {}).get("fds") for r in rs])  # noqa: E731
         out.append(
-            f"| {calls} | {med([l.get('calls_up') for l in L])} | {med([l.get('loss_pct') for l in L], '{:.3f}')} "
+            f"| {calls} | {med([l.get('calls_up') for l in L])} | {med([l.get('send_rate_pct') for l in L], '{:.1f}')} "
+            f"| {med([l.get('loss_pct') for l in L], '{:.3f}')} "
             f"| {med([l.get('rtt_ms', {}).get('median') for l in L], '{:.2f}')} "
             f"/ {med([l.get('rtt_ms', {}).get('p95') for l in L], '{:.1f}')} "
             f"| {med([l.get('setup_ms', {}).get('median') for l in L], '{:.1f}')} "
@@ -151,6 +154,10 @@ def problems(runs):
             out.append(f"- {r['calls']} calls, run {r['rep']}: up {l.get('calls_up')}, failures {json.dumps(fails)}, "
                        f"misrouted {l.get('misrouted')}, SRTP drops {l.get('srtp_drops')}, "
                        f"consent failures {l.get('consent', {}).get('failures')}")
+        if l.get("send_rate_pct", 100) < 99:
+            out.append(f"- {r['calls']} calls, run {r['rep']}: gw_load sent only {l['send_rate_pct']} % of the "
+                       f"packets (its CPU {l.get('generator', {}).get('media_cpu_pct')} %): the generator fell "
+                       "behind, so this row measures the shared machine more than the gateway")
         if l.get("loss_pct"):
             g = r.get("gw_counts") or {}
             out.append(f"- {r['calls']} calls, run {r['rep']}: loss {l.get('loss_pct')} %: gw_load sent "
@@ -165,7 +172,7 @@ def problems(runs):
     return out
 
 
-def cmd_markdown(runs_path, signin_path, bare_path, command):
+def cmd_markdown(runs_path, signin_path, bare_path, command, binary=""):
     runs = [json.loads(x) for x in open(runs_path) if x.strip()]
     signins = [json.loads(x) for x in open(signin_path) if x.strip()] if os.path.exists(signin_path) else []
     bare = [json.loads(x) for x in open(bare_path) if x.strip()] if os.path.exists(bare_path) else []
@@ -187,7 +194,10 @@ def cmd_markdown(runs_path, signin_path, bare_path, command):
            "50 packets unprotected + 50 protected per call-second. That is two relays' worth of recvmmsg/sendmmsg "
            "for the crypto of one echo hop (the gateway receives and sends each packet once), so a ratio "
            "below 1 is possible and the column is a bound, not a target. gw_load's own CPU share is shown: "
-           "when it nears 100 % the RTT column measures the generator more than the gateway.", "",
+           "when it nears 100 % the RTT column measures the generator more than the gateway. \"sent %\": packets "
+           "gw_load sent during the media phase / (calls × 50 × seconds); below ~99 % the generator fell behind "
+           "(it skips packets when its 5 ms tick is over 100 ms late), and gateway CPU is then counted per "
+           "50 packets each way rather than per call-second." + (f" Gateway binary: {binary}." if binary else ""), "",
            "```", command, "```", ""]
     out += table(runs, bare)
     p = problems(runs)

@@ -39,6 +39,10 @@ if [ ! -x "$LOAD" ]; then
 fi
 
 T=$(mktemp -d /tmp/gw-load-bench.XXXXXX)
+# A private copy: a rebuild of $GW during the sweep must not mix binaries.
+GW_INFO="$GW, $(stat -c %y "$GW" | cut -d. -f1), sha256 $(sha256sum "$GW" | cut -c1-12), source $(git -C "$SRC" describe --always --dirty 2>/dev/null || echo '?')"
+cp "$GW" "$T/webrtc-gw"
+GW=$T/webrtc-gw
 PIDS=()
 cleanup() {
   local p
@@ -152,7 +156,8 @@ done
 
 COMMAND="bench/gw_load/run.sh$(printf ' %q' "${ARGS[@]}")"
 COMMAND+=$'\n'"# gateway: webrtc-gw --public-bind 127.0.0.1 --https-port P --media-port M --media-threads 1 --state-dir DIR --web-root web --json"
-python3 "$HERE/report.py" markdown "$T/runs.jsonl" "$T/signin.jsonl" "$T/bare.jsonl" "$COMMAND" >"$T/section.md"
+python3 "$HERE/report.py" markdown "$T/runs.jsonl" "$T/signin.jsonl" "$T/bare.jsonl" "$COMMAND" "$GW_INFO" \
+  >"$T/section.md"
 cat "$T/section.md"
 if [ "$WRITE_DOC" = 1 ]; then
   python3 "$HERE/report.py" write-doc "$DOC" "$T/section.md"

@@ -98,6 +98,15 @@ json::object make_summary(const RunInfo& info, const std::vector<WorkerResults>&
       {"ice_ms", summary_json(t.ice_ms)},
       {"dtls_ms", summary_json(t.dtls_ms)},
       {"packets_sent", t.sent},
+      {"media_packets_sent", info.media_packets_sent},
+      // Below 100: the generator could not keep 50 packets/s per call (it skips
+      // packets when its tick is over 100 ms late), so figures per call-second
+      // must be taken per packet instead.
+      {"send_rate_pct", t.up == 0 || info.duration_s <= 0
+                            ? 0.0
+                            : round_to(100.0 * static_cast<double>(info.media_packets_sent) /
+                                           (static_cast<double>(t.up) * 50 * info.duration_s),
+                                       0.1)},
       {"packets_received", t.received},
       {"loss_pct", round_to(loss, 0.001)},
       {"worst_call_loss_pct", round_to(t.worst_loss, 0.001)},

@@ -16,8 +16,9 @@ struct RunInfo {
   double setup_wall_s = 0;                            // first POST -> every call settled
   std::int64_t media_start_ms = 0, media_end_ms = 0;  // Unix ms: for run.sh's CPU samples
   double max_loss_pct = 0.1;
-  double generator_cpu_s = 0;          // gw_load's own utime+stime
-  double generator_media_cpu_pct = 0;  // the same during the media phase, % of one core
+  double generator_cpu_s = 0;            // gw_load's own utime+stime
+  std::uint64_t media_packets_sent = 0;  // during the media phase (all calls)
+  double generator_media_cpu_pct = 0;    // the same during the media phase, % of one core
   bool interrupted = false;
 };
 

@@ -46,6 +46,7 @@ Worker::Worker(WorkerOptions options, std::shared_ptr<const dtls::Certificate> c
   ctx_.bind = bind;
   ctx_.codec = std::move(codec);
   ctx_.rtt = &rtt_;
+  ctx_.packets_sent = &packets_sent_;
   if (o_.offer_file.empty()) pool_ = std::make_unique<HttpsPool>(io_, o_.host, o_.port, o_.connections);
 }
 

@@ -58,6 +58,8 @@ class Worker : public Call::Listener {
   // When finish() did not end run() in time: stop the loop as it is.
   void force_stop();
   [[nodiscard]] bool done() const { return done_; }
+  // RTP packets sent so far (any thread).
+  [[nodiscard]] std::uint64_t packets_sent() const { return packets_sent_.load(std::memory_order_relaxed); }
   [[nodiscard]] WorkerResults results();
 
  private:
@@ -88,6 +90,7 @@ class Worker : public Call::Listener {
   std::size_t deletes_pending_ = 0;
   WorkerResults res_;
   std::atomic<bool> done_{false};
+  std::atomic<std::uint64_t> packets_sent_{0};
 };
 
 }  // namespace gw::load
