@@ -1,6 +1,9 @@
 // SignalingHub's calls: set-up to built-in targets and between browsers,
 // answer, reject, hang-up, hold, the end of a call whoever ends it, the
 // HTTP one-call endpoint and the media shards' events.
+#include <openssl/rand.h>
+
+#include <array>
 #include <boost/asio/steady_timer.hpp>
 
 #include "gateway/hub_session.hpp"
@@ -22,7 +25,16 @@ EndReason reason_for(RejectReason r) {
 
 }  // namespace
 
-std::string SignalingHub::new_call_id() { return "c-" + std::to_string(++call_seq_); }
+// Unguessable: DELETE /api/v1/calls/{id} takes no other credential.
+std::string SignalingHub::new_call_id() {
+  ++call_seq_;
+  std::array<unsigned char, 9> r{};
+  RAND_bytes(r.data(), static_cast<int>(r.size()));
+  static constexpr std::string_view kChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  std::string id = "c-";
+  for (auto b : r) id += kChars[b % kChars.size()];
+  return id;
+}
 
 LocalMedia SignalingHub::local_media(unsigned shard) const {
   return {make_local_ice(), media_.candidates(shard), media_.certificate()->fingerprint()};
@@ -56,7 +68,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_call(CallOrigin origin, co
     case Target::Kind::dn: return start_to_agent(origin, target, sdp);
     case Target::Kind::sip_uri: break;
   }
-  return make_api_error(ErrorCode::target_not_found, "SIP targets need a SIP server (--sip-registrar); none is configured.");
+  return make_api_error(ErrorCode::target_not_found, "This gateway has no SIP side yet: SIP targets cannot be called.");
 }
 
 Result<SignalingHub::StartedCall> SignalingHub::start_builtin(CallOrigin& origin, const Target& target, const std::string& sdp) {
@@ -114,7 +126,9 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_agent(CallOrigin& origi
   call->agent_offer = std::move(*offer);
   std::string id = call->id;
   // RFC 3261-like ring timeout: nobody answered.
-  call->ring_timer = std::make_unique<boost::asio::steady_timer>(io_, config_.ring_timeout);
+  // An HTTP caller waits in its request, which the server gives up on at 120 s.
+  Duration ring = call->http ? std::min<Duration>(config_.ring_timeout, seconds(110)) : config_.ring_timeout;
+  call->ring_timer = std::make_unique<boost::asio::steady_timer>(io_, ring);
   call->ring_timer->async_wait([this, id](const boost::system::error_code& ec) {
     if (ec) return;
     GatewayCall* c = find_call(id);

@@ -177,7 +177,7 @@ struct Gateway {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"webrtc-gw: browsers on a voice network (HTTPS/WSS signaling, ICE-lite + DTLS-SRTP media)"};
+  CLI::App app{"webrtc-gw: browsers on a voice network (HTTPS/WSS signaling, ICE-lite + DTLS-SRTP media)", "webrtc-gw"};
   Gateway gw;
   webrtc_gw::add_options(app, gw.opts);
   gw::cli::add_common_options(app, gw.opts.common);

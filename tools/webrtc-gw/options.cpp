@@ -17,6 +17,7 @@ using gw::Result;
 
 void add_options(CLI::App& app, Options& o) {
   app.set_config("--config", "", "Read options from an INI/TOML file (same names as the flags)");
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, not a silent default
   auto* pub = "Public side";
   app.add_option("--public-bind", o.public_bind, "IP to bind HTTPS and browser media on")
       ->capture_default_str()->group(pub);
@@ -64,7 +65,7 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--shutdown-grace", o.shutdown_grace, "Seconds SIGTERM waits for sockets to close")
       ->capture_default_str()->group(calls);
   app.add_option("--stats-interval", o.stats_interval, "Seconds between gateway stats events (0: off)")
-      ->group(calls);
+      ->capture_default_str()->group(calls);
 }
 
 std::string default_state_dir() {
