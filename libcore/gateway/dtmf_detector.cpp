@@ -30,7 +30,9 @@ std::vector<DetectedDigit> DtmfDetector::on_rtp(ByteView packet) {
   }
   auto ev = rtp::parse_telephone_event(v->payload());
   if (!ev) return out;
-  if (last_reported_ts_ && *last_reported_ts_ == ts) return out;  // repeated end packets
+  // Repeated end packets, or late ones of an event already reported (RFC 1982-style serial compare).
+  if (last_reported_ts_ && static_cast<std::int32_t>(ts - *last_reported_ts_) <= 0) return out;
+  if (pending_ && static_cast<std::int32_t>(ts - pending_->timestamp) < 0) return out;  // older than the current event
   if (pending_ && pending_->timestamp != ts) emit();                // a new event: the old one is over
   pending_ = Pending{ts, ev->event, ev->duration};
   if (ev->end) emit();

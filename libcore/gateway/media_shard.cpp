@@ -1,5 +1,6 @@
 #include "gateway/media_shard.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstring>
 
@@ -139,8 +140,17 @@ void MediaShard::on_stun(ByteView data, const SocketAddress& from, TimePoint now
   }
   MediaLeg* leg = it->second;
   if (!leg->on_check(data, *message, from, now)) return;
+  // The leg that answered owns the source now, even if an older leg (still
+  // inside its consent window) had it: the browser reused a port.
+  auto [slot, added] = by_source_.try_emplace(from, leg);
+  if (!added && slot->second != leg) {
+    auto& old = sources_of_[slot->second->id()];
+    old.erase(std::remove(old.begin(), old.end(), from), old.end());
+    slot->second = leg;
+    added = true;
+  }
   auto& sources = sources_of_[leg->id()];
-  if (by_source_.emplace(from, leg).second) {
+  if (added) {
     sources.push_back(from);
     if (sources.size() > kMaxSourcesPerLeg) {  // keep the newest: roaming browsers move on
       by_source_.erase(sources.front());

@@ -167,14 +167,17 @@ void SignalingHub::handle(RequestContext& ctx, const SigninRequest& r) {
   if (s.dn) return fail(ctx, make_api_error(ErrorCode::already_signed_in, "This session is signed in as " + *s.dn + "."));
   if (shutting_down_) return fail(ctx, make_api_error(ErrorCode::shutting_down, "The gateway is shutting down."));
   if (!config_.agents.empty()) {
+    // API §7: 5 failed sign-ins a minute per client IP; once spent, no
+    // secret is even compared (a right guess must not get through either).
+    TimePoint now = Clock::now();
+    if (signin_failures_.exhausted(s.client, now)) {
+      ++counters_.rate_limited;
+      return fail(ctx, make_api_error(ErrorCode::rate_limited, "Too many failed sign-ins; wait a minute."));
+    }
     auto agent = config_.agents.find(r.dn);
     std::string_view given = r.token ? *r.token : r.password.value_or("");
     if (agent == config_.agents.end() || !secrets_equal(agent->second, given)) {
-      // API §7: 5 failed sign-ins a minute per client IP.
-      if (!signin_failures_.allow(s.client, Clock::now())) {
-        ++counters_.rate_limited;
-        return fail(ctx, make_api_error(ErrorCode::rate_limited, "Too many failed sign-ins; wait a minute."));
-      }
+      (void)signin_failures_.allow(s.client, now);  // spends one of the budget
       return fail(ctx, make_api_error(ErrorCode::auth_failed, "Wrong DN or secret."));
     }
   }

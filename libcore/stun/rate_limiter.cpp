@@ -42,4 +42,14 @@ bool RateLimiter::allow(const IpAddress& source, TimePoint now) {
   return true;
 }
 
+bool RateLimiter::exhausted(const IpAddress& source, TimePoint now) const {
+  if (!enabled()) return false;
+  const Bucket* b = nullptr;
+  if (auto it = current_.find(source); it != current_.end()) b = &it->second;
+  else if (auto p = previous_.find(source); p != previous_.end()) b = &p->second;
+  if (b == nullptr) return false;  // unknown sources start with a full bucket
+  const double elapsed = std::max(0.0, std::chrono::duration<double>(now - b->last).count());
+  return std::min(config_.burst, b->tokens + elapsed * config_.per_second) < 1.0;
+}
+
 }  // namespace gw::stun

@@ -21,6 +21,9 @@ class RateLimiter {
   explicit RateLimiter(RateLimitConfig config);
   // True when `source` may send one more packet now (and takes its token).
   bool allow(const IpAddress& source, TimePoint now);
+  // True when `source` has no token left now; takes nothing (e.g. check a
+  // failure budget before the attempt, spend it only when the attempt fails).
+  bool exhausted(const IpAddress& source, TimePoint now) const;
   [[nodiscard]] std::size_t tracked_sources() const { return current_.size() + previous_.size(); }
   [[nodiscard]] bool enabled() const { return config_.per_second > 0; }
 
