@@ -7,7 +7,9 @@
 # packet rates for the ratio. Writes the gw-bench section of docs/BENCHMARKS.md.
 #
 # Usage: bench/gw_load/run.sh [--calls "100 250 500 1000"] [--duration 20] [--rate 50]
-#                             [--repeat 1] [--signins 200] [--no-doc]
+#                             [--repeat 1] [--signins 200] [--no-doc] [--pin]
+# --pin: the gateway on CPU 0, gw_load on CPU 1 (taskset), so the generator
+#        cannot steal the gateway's core: "legs per core" needs it.
 # Env: GW_BUILD_DIR   where tools/webrtc-gw/webrtc-gw is (default: build)
 #      LOAD_BUILD_DIR where bench/gw_load is built (default: build-bench; built if missing)
 #      DOC            the file to write (default: docs/BENCHMARKS.md)
@@ -20,6 +22,7 @@ DOC=${DOC:-$SRC/docs/BENCHMARKS.md}
 GW=$GW_BUILD_DIR/tools/webrtc-gw/webrtc-gw
 LOAD=$LOAD_BUILD_DIR/bench/gw_load
 CALLS="100 250 500 1000" DURATION=20 RATE=50 REPEAT=1 SIGNINS=200 WRITE_DOC=1
+PIN_GW=() PIN_LOAD=()
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
@@ -29,6 +32,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=$2; shift 2 ;;
     --signins) SIGNINS=$2; shift 2 ;;
     --no-doc) WRITE_DOC=0; shift ;;
+    --pin) PIN_GW=(taskset -c 0) PIN_LOAD=(taskset -c 1); shift ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -75,7 +79,7 @@ start_gw() {  # NAME
   mkdir -p "$T/$1.state"
   GW_CMD=("$GW" --public-bind 127.0.0.1 --https-port "$HTTPS_PORT" --media-port "$media" --media-threads 1
           --state-dir "$T/$1.state" --web-root "$SRC/web" --json)
-  "${GW_CMD[@]}" >"$T/$1.gw.events" 2>"$T/$1.gw.log" </dev/null &
+  "${PIN_GW[@]}" "${GW_CMD[@]}" >"$T/$1.gw.events" 2>"$T/$1.gw.log" </dev/null &
   GW_PID=$!; PIDS+=("$GW_PID")
   for ((i = 0; i < 100; i++)); do
     (exec 3<>"/dev/tcp/127.0.0.1/$HTTPS_PORT") 2>/dev/null && return 0
@@ -102,7 +106,7 @@ run_calls() {  # CALLS REP -> a line in runs.jsonl
   start_sampler "$GW_PID" "$T/$name.samples"
   sleep 1  # "before" samples
   limit=$(python3 -c "print(int($n / $RATE + 30 + $DURATION + 60))")
-  timeout -s INT -k 10 "$limit" "$LOAD" --gateway "127.0.0.1:$HTTPS_PORT" --calls "$n" --rate "$RATE" \
+  timeout -s INT -k 10 "$limit" "${PIN_LOAD[@]}" "$LOAD" --gateway "127.0.0.1:$HTTPS_PORT" --calls "$n" --rate "$RATE" \
     --duration "$DURATION" --threads 1 --json >"$T/$name.json" 2>"$T/$name.load.log" || rc=$?
   # Kernel drops at the gateway's media socket (receive buffer full), to tell
   # them from drops inside the gateway or at the generator.

@@ -94,7 +94,10 @@ namespace {
 // gateway holds thousands of endpoints with the same identity. Per-endpoint
 // state (fingerprint to check, callbacks' target) lives on the SSL.
 std::mutex g_contexts_mutex;
-std::map<std::string, SSL_CTX*> g_contexts;  // never freed: a few per process
+// Never destroyed (a few per process): freeing them from a static destructor
+// could run after OpenSSL's own atexit cleanup. Reachable from this global,
+// so LeakSanitizer does not count them.
+std::map<std::string, SSL_CTX*>* g_contexts = new std::map<std::string, SSL_CTX*>();
 constexpr std::size_t kMaxSharedContexts = 64;
 
 using VerifyCallback = int (*)(X509_STORE_CTX*, void*);
@@ -130,11 +133,11 @@ SSL_CTX* make_context(const Certificate& cert, const std::string& profiles, Call
 SSL_CTX* shared_context(const Certificate& cert, const std::string& profiles, Callbacks cb) {
   std::string key = cert.fingerprint().hex() + "|" + profiles;
   std::lock_guard lock(g_contexts_mutex);
-  auto it = g_contexts.find(key);
-  if (it == g_contexts.end()) {
+  auto it = g_contexts->find(key);
+  if (it == g_contexts->end()) {
     SSL_CTX* ctx = make_context(cert, profiles, cb);
-    if (ctx == nullptr || g_contexts.size() >= kMaxSharedContexts) return ctx;  // private one
-    it = g_contexts.emplace(key, ctx).first;
+    if (ctx == nullptr || g_contexts->size() >= kMaxSharedContexts) return ctx;  // private one
+    it = g_contexts->emplace(key, ctx).first;
   }
   SSL_CTX_up_ref(it->second);
   return it->second;
