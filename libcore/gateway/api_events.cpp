@@ -111,6 +111,14 @@ struct EventWriter {
     o["message"] = e.message;
     return o;
   }
+  json::object operator()(const RegistrationEvent& e) const {
+    auto o = event_base("registration", "");
+    o["dn"] = e.dn;
+    o["state"] = e.state;
+    if (!e.message.empty()) o["message"] = e.message;
+    if (e.sip_status) o["sip_status"] = *e.sip_status;
+    return o;
+  }
 };
 
 json::object response_base(const RequestId& id, bool ok) {
@@ -142,9 +150,9 @@ std::optional<EndReason> end_reason_from_string(std::string_view s) {
 std::string_view to_string(HoldOrigin o) { return o == HoldOrigin::local ? "local" : "remote"; }
 
 std::string_view event_name(const Event& e) {
-  static constexpr std::array<std::string_view, 11> kNames{
+  static constexpr std::array<std::string_view, 12> kNames{
       "incoming-call", "ringing", "early-media", "answered", "ended", "held",
-      "resumed", "dtmf", "ice-candidate", "stats", "signed-out"};
+      "resumed", "dtmf", "ice-candidate", "stats", "signed-out", "registration"};
   static_assert(kNames.size() == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -69,10 +69,16 @@ struct IceCandidateEvent {
 };
 struct StatsEvent { std::string call_id; CallStats stats; };
 struct SignedOutEvent { std::string reason, message; };  // e.g. "signed-in-elsewhere"
+// SIP mode: the state of the signed-in DN's registration at the SIP server.
+struct RegistrationEvent {
+  std::string dn, state;         // "registering", "registered", "failed", "lost", "unregistered"
+  std::string message;
+  std::optional<int> sip_status;
+};
 
 using Event = std::variant<IncomingCallEvent, RingingEvent, EarlyMediaEvent, AnsweredEvent,
                            EndedEvent, HeldEvent, ResumedEvent, DtmfEvent, IceCandidateEvent,
-                           StatsEvent, SignedOutEvent>;
+                           StatsEvent, SignedOutEvent, RegistrationEvent>;
 
 std::string_view event_name(const Event& e);  // "incoming-call", ...
 std::string serialize_event(const Event& e);

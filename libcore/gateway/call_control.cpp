@@ -65,10 +65,17 @@ Result<SignalingHub::StartedCall> SignalingHub::start_call(CallOrigin origin, co
   switch (target.kind) {
     case Target::Kind::echo:
     case Target::Kind::tone: return start_builtin(origin, target, sdp);
-    case Target::Kind::dn: return start_to_agent(origin, target, sdp);
-    case Target::Kind::sip_uri: break;
+    case Target::Kind::dn:
+      // SIP mode: a DN is reached through the SIP server, even a DN signed
+      // in here (the server may forward, queue or record it).
+      if (sip_ != nullptr) return start_to_sip(origin, target, sdp);
+      return start_to_agent(origin, target, sdp);
+    case Target::Kind::sip_uri:
+      if (sip_ != nullptr) return start_to_sip(origin, target, sdp);
+      break;
   }
-  return make_api_error(ErrorCode::target_not_found, "This gateway has no SIP side yet: SIP targets cannot be called.");
+  return make_api_error(ErrorCode::target_not_found,
+                        "This gateway has no SIP server configured (--sip-registrar/--sip-proxy): SIP URIs cannot be called.");
 }
 
 Result<SignalingHub::StartedCall> SignalingHub::start_builtin(CallOrigin& origin, const Target& target, const std::string& sdp) {
@@ -125,17 +132,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_agent(CallOrigin& origi
   std::string offer_sdp = offer->offer_sdp;
   call->agent_offer = std::move(*offer);
   std::string id = call->id;
-  // RFC 3261-like ring timeout: nobody answered.
-  // An HTTP caller waits in its request, which the server gives up on at 120 s.
-  Duration ring = call->http ? std::min<Duration>(config_.ring_timeout, seconds(110)) : config_.ring_timeout;
-  call->ring_timer = std::make_unique<boost::asio::steady_timer>(io_, ring);
-  call->ring_timer->async_wait([this, id](const boost::system::error_code& ec) {
-    if (ec) return;
-    GatewayCall* c = find_call(id);
-    if (c != nullptr && c->state == GatewayCall::State::ringing) {
-      end_call(id, &c->caller, EndReason::no_answer, EndReason::cancelled);
-    }
-  });
+  arm_ring_timer(*call);  // nobody answered
   if (auto s = sessions_.find(reg->second); s != sessions_.end()) s->second->calls.insert(id);
   calls_[id] = std::move(call);
   ++counters_.calls_started;
@@ -178,6 +175,7 @@ void SignalingHub::handle(RequestContext& ctx, const AnswerRequest& r) {
 
 // The agent's answer completes both legs; the caller gets its answer.
 Status SignalingHub::answer_call(GatewayCall& call, const std::string& sdp) {
+  if (call.sip_incoming) return answer_sip_incoming(call, sdp);
   call.caller.local = local_media(call.shard);
   auto legs = complete_bridge(*call.agent_offer, sdp, call.caller.local);
   if (!legs) return legs.error();
@@ -229,6 +227,10 @@ void SignalingHub::handle(RequestContext& ctx, const HangupRequest& r) {
 // browser needs a renegotiation; both sides are told who held.
 void SignalingHub::set_hold(GatewayCall& call, CallParty& by, bool held) {
   call.held = held;
+  if (call.sip && sip_ != nullptr) {  // RFC 3264 §8.4 towards SIP: a=sendonly, then sendrecv
+    if (held) sip_->hold(*call.sip);
+    else sip_->resume(*call.sip);
+  }
   for (CallParty* p : {&call.caller, &call.callee}) {
     if (p->leg != 0) media_.set_hold(call.shard, p->leg, held);
   }
@@ -250,6 +252,7 @@ void SignalingHub::end_call(const std::string& call_id, const CallParty* by, End
   calls_.erase(it);
   ++counters_.calls_ended;
   if (call->ring_timer) call->ring_timer->cancel();
+  if (call->sip) end_sip_side(*call, by == &call->sip_party() ? other_reason : reason);
   for (CallParty* p : {&call->caller, &call->callee}) {
     if (p->leg != 0) {
       media_.remove_leg(call->shard, p->leg);
@@ -284,6 +287,11 @@ void SignalingHub::on_leg_event(const LegEvent& ev) {
       emit({{"event", "media-ready"}, {"call_id", call->id}, {"party", p->name}, {"srtp", ev.detail}});
       return;
     case LegEvent::Kind::dtmf:
+      // RFC 4733 reaches a SIP side that negotiated telephone-event as it
+      // is; any other SIP side gets the digit by SIP INFO.
+      if (call->sip && !call->sip_telephone_event && sip_ != nullptr && p == &call->browser_party()) {
+        sip_->send_dtmf_info(*call->sip, ev.digit.digit, static_cast<unsigned>(ev.digit.duration_ms));
+      }
       send_event(call->other(*p), DtmfEvent{call->id, std::string(1, ev.digit.digit), ev.digit.duration_ms});
       emit({{"event", "dtmf"}, {"call_id", call->id}, {"from", p->name}, {"digit", std::string(1, ev.digit.digit)}});
       return;

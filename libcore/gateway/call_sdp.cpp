@@ -159,4 +159,89 @@ Result<BridgedLegs> complete_bridge(const AgentOffer& offer, std::string_view ag
   return legs;
 }
 
+namespace {
+
+Result<SipMedia> sip_media_from(const sdp::SessionDescription& remote, const sdp::PayloadMap& pt_map) {
+  auto m = sdp::negotiated_audio(remote);
+  if (!m) return bad_sdp("The SIP side's SDP: " + m.error().message);
+  auto rtp_ip = IpAddress::parse(m->address);
+  auto rtcp_ip = IpAddress::parse(m->rtcp_address.empty() ? m->address : m->rtcp_address);
+  if (!rtp_ip || !rtcp_ip) return bad_sdp("The SIP side's SDP has no usable address (" + m->address + ").");
+  SipMedia out;
+  out.rtp = {*rtp_ip, m->port};
+  out.rtcp = {*rtcp_ip, m->rtcp_mux ? m->port : m->rtcp_port};
+  out.rtcp_mux = m->rtcp_mux;
+  out.pt_map = pt_map;
+  out.telephone_event = m->telephone_event.has_value();
+  out.remote_hold = m->remote_hold;
+  return out;
+}
+
+}  // namespace
+
+Result<SipOffer> offer_to_sip(std::string_view browser_offer, const sdp::SipSideParams& plain) {
+  auto offer = parse_sdp(browser_offer, "The offer");
+  if (!offer) return offer.error();
+  if (auto audio = audio_of(*offer, "The offer"); !audio) return audio.error();
+  auto avp = sdp::avp_offer_from_webrtc(*offer, plain);
+  if (!avp) return bad_sdp("The offer cannot be carried to SIP: " + avp.error().message);
+  return SipOffer{std::move(*offer), sdp::serialize(*avp)};
+}
+
+Result<SipBridge> complete_to_sip(const SipOffer& offer, std::string_view sip_answer, const LocalMedia& caller_side) {
+  auto answer = parse_sdp(sip_answer, "The SIP answer");
+  if (!answer) return answer.error();
+  auto plan = sdp::plan_browser_answer(offer.caller_offer, *answer);
+  if (!plan) return bad_sdp("No codec in common with the SIP side: " + plan.error().message);
+  auto browser_answer = sdp::webrtc_answer_from_plan(offer.caller_offer, *plan, answer_params(caller_side));
+  if (!browser_answer) return bad_sdp("No answer for the caller: " + browser_answer.error().message);
+  auto caller_audio = audio_of(offer.caller_offer, "The offer");
+  if (!caller_audio) return caller_audio.error();
+  auto media = sip_media_from(*answer, plan->pt_map);
+  if (!media) return media.error();
+  SipBridge out;
+  out.browser.local_sdp = sdp::serialize(*browser_answer);
+  fill_remote(out.browser, *caller_audio);
+  fill_codecs(out.browser, answered_codecs(*browser_answer));
+  if (out.browser.codec.empty()) return bad_sdp("No audio codec in common with the SIP side.");
+  out.sip = std::move(*media);
+  return out;
+}
+
+Result<SipIncomingOffer> offer_from_sip(std::string_view sip_offer, const LocalMedia& agent_side) {
+  auto offer = parse_sdp(sip_offer, "The SIP offer");
+  if (!offer) return offer.error();
+  auto browser_offer = sdp::webrtc_offer_from_avp(*offer, answer_params(agent_side));
+  if (!browser_offer) return bad_sdp("The SIP offer cannot be carried to a browser: " + browser_offer.error().message);
+  return SipIncomingOffer{std::move(*offer), sdp::serialize(*browser_offer)};
+}
+
+Result<SipBridge> complete_from_sip(const SipIncomingOffer& offer, std::string_view browser_answer,
+                                    const sdp::AvpParams& plain) {
+  auto answer = parse_sdp(browser_answer, "The agent's answer");
+  if (!answer) return answer.error();
+  auto agent_audio = audio_of(*answer, "The agent's answer");
+  if (!agent_audio) return agent_audio.error();
+  auto avp_answer = sdp::avp_answer_from_webrtc(offer.sip_offer, *answer, plain);
+  if (!avp_answer) return bad_sdp("The agent's answer cannot be carried to SIP: " + avp_answer.error().message);
+  // The browser was offered the SIP side's payload types, so the map is
+  // the identity over what both kept.
+  auto sip_codecs = answered_codecs(offer.sip_offer);
+  auto media = sip_media_from(offer.sip_offer, sdp::map_payload_types(agent_audio->codecs, sip_codecs));
+  if (!media) return media.error();
+  SipBridge out;
+  fill_remote(out.browser, *agent_audio);
+  fill_codecs(out.browser, agent_audio->codecs);
+  if (out.browser.codec.empty()) return bad_sdp("No audio codec in common with the SIP side.");
+  out.sip = std::move(*media);
+  out.sip_answer_sdp = sdp::serialize(*avp_answer);
+  return out;
+}
+
+Result<SipMedia> sip_media_of(std::string_view remote_sdp, const sdp::PayloadMap& pt_map) {
+  auto sd = parse_sdp(remote_sdp, "The SIP side's");
+  if (!sd) return sd.error();
+  return sip_media_from(*sd, pt_map);
+}
+
 }  // namespace gw::gateway

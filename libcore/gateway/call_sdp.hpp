@@ -19,7 +19,9 @@
 #include "gateway/api_message.hpp"
 #include "sdp/candidate.hpp"
 #include "sdp/session_description.hpp"
+#include "sdp/translate.hpp"
 #include "util/result.hpp"
+#include "util/socket_address.hpp"
 
 namespace gw::gateway {
 
@@ -74,5 +76,47 @@ struct BridgedLegs {
 // From the agent's answer to offer_to_agent's offer.
 Result<BridgedLegs> complete_bridge(const AgentOffer& offer, std::string_view agent_answer,
                                     const LocalMedia& caller_side);
+
+// ---- Calls to and from SIP (issue 7): one browser leg, one plain RTP leg.
+
+// The SIP side's media as the gateway's RTP leg needs it: where to send RTP
+// and RTCP (RFC 3605 a=rtcp, else port+1; RFC 5761 mux when offered back),
+// and the payload type numbers on each side (RFC 3264 §6.1 lets them differ).
+struct SipMedia {
+  SocketAddress rtp, rtcp;
+  bool rtcp_mux = false;
+  sdp::PayloadMap pt_map;            // browser PT <-> SIP PT
+  bool telephone_event = false;      // the SIP side takes RFC 4733 (else SIP INFO)
+  bool remote_hold = false;          // the SIP side will not send (RFC 3264 §8.4)
+};
+
+// A browser's offer, carried to SIP as a plain RTP/AVP offer.
+struct SipOffer {
+  sdp::SessionDescription caller_offer;
+  std::string avp_offer_sdp;         // the INVITE's body
+};
+Result<SipOffer> offer_to_sip(std::string_view browser_offer, const sdp::SipSideParams& plain);
+
+struct SipBridge {
+  NegotiatedLeg browser;             // browser.local_sdp: its answer (outgoing calls)
+  SipMedia sip;
+  std::string sip_answer_sdp;        // incoming calls: the 200 OK's body
+};
+// From the SIP answer (a 183 or the 200) to offer_to_sip's offer.
+Result<SipBridge> complete_to_sip(const SipOffer& offer, std::string_view sip_answer, const LocalMedia& caller_side);
+
+// A SIP INVITE's offer, carried to a browser agent as a JSEP offer.
+struct SipIncomingOffer {
+  sdp::SessionDescription sip_offer;
+  std::string browser_offer_sdp;     // for the incoming-call event
+};
+Result<SipIncomingOffer> offer_from_sip(std::string_view sip_offer, const LocalMedia& agent_side);
+// From the browser's answer: the browser leg, the RTP leg, and the SIP answer.
+Result<SipBridge> complete_from_sip(const SipIncomingOffer& offer, std::string_view browser_answer,
+                                    const sdp::AvpParams& plain);
+
+// The SIP side's media from any later SDP of theirs (a re-INVITE or UPDATE),
+// keeping the payload map of the call.
+Result<SipMedia> sip_media_of(std::string_view remote_sdp, const sdp::PayloadMap& pt_map);
 
 }  // namespace gw::gateway

@@ -15,6 +15,8 @@
 #include "gateway/call_sdp.hpp"
 #include "gateway/https_server.hpp"
 #include "gateway/media_leg.hpp"
+#include "gateway/plain_rtp_leg.hpp"
+#include "gateway/sip_side.hpp"
 
 namespace gw::gateway {
 
@@ -41,6 +43,21 @@ struct GatewayCall {
   std::unique_ptr<boost::asio::steady_timer> ring_timer;
   TimePoint created{};
   std::optional<TimePoint> answered;
+
+  // Calls to or from SIP (issue 7): the SIP party has no connection; its
+  // `leg` is the plain RTP leg on the call's shard.
+  std::optional<SipCallId> sip;
+  bool sip_incoming = false;                         // SIP called a DN: the caller is the SIP party
+  bool sip_gone = false;                             // the SIP side ended it: nothing to send there
+  bool media_up = false;                             // both legs exist (early media or answer)
+  std::shared_ptr<RtpPorts> rtp_ports;               // bound, until the RTP leg takes them
+  std::optional<SipOffer> sip_offer;                 // outgoing, until the SIP side answers
+  std::optional<SipIncomingOffer> sip_offer_in;      // incoming, until the browser answers
+  sdp::PayloadMap pt_map;
+  bool sip_telephone_event = false;                  // else DTMF goes by SIP INFO
+
+  CallParty& sip_party() { return sip_incoming ? caller : callee; }
+  CallParty& browser_party() { return sip_incoming ? callee : caller; }
 
   // The party a connection is, or nullptr.
   CallParty* party_of(ConnectionId c) {

@@ -60,6 +60,13 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(boost::asio::io_context
       engine->advertise_.push_back(config.bind);
     }
   }
+  if (config.rtp_port_min % 2 != 0) ++config.rtp_port_min;  // RTP even, RTCP odd (RFC 3550 §11)
+  if (config.rtp_port_max <= config.rtp_port_min) {
+    return make_error("gateway.rtp-ports", "the RTP port range needs at least one even/odd pair");
+  }
+  engine->rtp_bind_ = config.rtp_bind;
+  engine->rtp_min_ = engine->rtp_next_ = config.rtp_port_min;
+  engine->rtp_max_ = config.rtp_port_max;
   if (config.shards == 0) config.shards = 1;
   for (unsigned i = 0; i < config.shards; ++i) {
     SocketAddress bind{config.bind, static_cast<std::uint16_t>(config.base_port == 0 ? 0 : config.base_port + i)};
@@ -109,6 +116,32 @@ std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard) const {
 void MediaEngine::add_legs(unsigned shard, std::vector<LegConfig> legs) {
   for (auto& l : legs) l.certificate = certificate_;
   shards_.at(shard)->add_legs(std::move(legs));
+}
+
+Result<std::shared_ptr<RtpPorts>> MediaEngine::open_rtp_ports(unsigned shard) {
+  auto& io = shards_.at(shard)->io();
+  unsigned pairs = (rtp_max_ - rtp_min_ + 1) / 2;
+  std::string host = rtp_bind_.to_string();
+  for (unsigned tried = 0; tried < pairs; ++tried) {
+    std::uint16_t port = rtp_next_;
+    rtp_next_ = static_cast<std::uint16_t>(rtp_next_ + 2 > rtp_max_ - 1 ? rtp_min_ : rtp_next_ + 2);
+    auto rtp = net::DatagramPort::open(io, Endpoint{Transport::udp, host, port, {}});
+    if (!rtp) continue;  // in use (by us or anyone): next pair
+    auto rtcp = net::DatagramPort::open(io, Endpoint{Transport::udp, host, static_cast<std::uint16_t>(port + 1), {}});
+    if (!rtcp) continue;
+    auto ports = std::make_shared<RtpPorts>();
+    ports->rtp = std::move(*rtp);
+    ports->rtcp = std::move(*rtcp);
+    ports->port = port;
+    return ports;
+  }
+  return make_error("gateway.rtp-ports-exhausted", "every RTP port pair of the range is in use");
+}
+
+void MediaEngine::add_plain_leg(unsigned shard, PlainLegConfig leg) { shards_.at(shard)->add_plain_leg(std::move(leg)); }
+
+void MediaEngine::update_plain_leg(unsigned shard, LegId id, SipMedia remote) {
+  shards_.at(shard)->update_plain_leg(id, std::move(remote));
 }
 
 void MediaEngine::remove_leg(unsigned shard, LegId id) { shards_.at(shard)->remove_leg(id); }

@@ -23,6 +23,10 @@ struct MediaEngineConfig {
   std::uint16_t base_port = 0;         // shard i binds base_port + i (0: any free port)
   unsigned shards = 1;
   std::vector<IpAddress> advertise;    // candidate addresses; empty: bind address, or every interface
+  // The private side's RTP (calls to and from SIP): a pair of ports per
+  // call from [rtp_port_min, rtp_port_max], RTP on the even one.
+  IpAddress rtp_bind = IpAddress::v4(0);
+  std::uint16_t rtp_port_min = 20000, rtp_port_max = 29999;
 };
 
 struct ShardStatus {
@@ -48,6 +52,11 @@ class MediaEngine {
   LegId new_leg_id() { return ++last_leg_id_; }
 
   void add_legs(unsigned shard, std::vector<LegConfig> legs);
+  // A bound RTP/RTCP pair on the private side for a leg on `shard`. Fails
+  // when every pair of the range is in use.
+  Result<std::shared_ptr<RtpPorts>> open_rtp_ports(unsigned shard);
+  void add_plain_leg(unsigned shard, PlainLegConfig leg);
+  void update_plain_leg(unsigned shard, LegId id, SipMedia remote);
   void remove_leg(unsigned shard, LegId id);
   void set_hold(unsigned shard, LegId id, bool held);
   void stop();
@@ -66,6 +75,8 @@ class MediaEngine {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   LegId last_leg_id_ = 0;
   unsigned next_shard_ = 0;
+  IpAddress rtp_bind_;
+  std::uint16_t rtp_min_ = 20000, rtp_max_ = 29999, rtp_next_ = 20000;
 };
 
 // Addresses of the up, non-loopback interfaces (IPv4 first); loopback when

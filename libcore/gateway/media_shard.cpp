@@ -50,6 +50,7 @@ void MediaShard::stop() {
   if (thread_.joinable()) {
     boost::asio::post(io_, [this] {
       for (auto& [id, leg] : legs_) leg->close();
+      plain_legs_.clear();
       port_socket_->flush();
       tick_.reset();
       port_socket_->close();
@@ -83,8 +84,30 @@ void MediaShard::add_legs(std::vector<LegConfig> legs) {
   });
 }
 
+void MediaShard::add_plain_leg(PlainLegConfig leg) {
+  auto shared = std::make_shared<PlainLegConfig>(std::move(leg));
+  boost::asio::post(io_, [this, shared] {
+    LegId id = shared->id;
+    LegHost& host = *this;
+    auto plain = std::make_unique<PlainRtpLeg>(std::move(*shared), host);
+    plain->start([this] {
+      drain_deferred(Clock::now());
+      flush_events();
+    });
+    plain_legs_[id] = std::move(plain);
+  });
+}
+
+void MediaShard::update_plain_leg(LegId id, SipMedia remote) {
+  auto shared = std::make_shared<SipMedia>(std::move(remote));
+  boost::asio::post(io_, [this, id, shared] {
+    if (auto it = plain_legs_.find(id); it != plain_legs_.end()) it->second->update(std::move(*shared));
+  });
+}
+
 void MediaShard::remove_leg(LegId id) {
   boost::asio::post(io_, [this, id] {
+    if (plain_legs_.erase(id) > 0) return;
     auto it = legs_.find(id);
     if (it == legs_.end()) return;
     it->second->close();
@@ -96,6 +119,7 @@ void MediaShard::remove_leg(LegId id) {
 void MediaShard::set_hold(LegId id, bool held) {
   boost::asio::post(io_, [this, id, held] {
     if (auto it = legs_.find(id); it != legs_.end()) it->second->set_hold(held);
+    if (auto it = plain_legs_.find(id); it != plain_legs_.end()) it->second->set_hold(held);
   });
 }
 
@@ -200,12 +224,14 @@ void MediaShard::drain_deferred(TimePoint now) {
   draining_ = true;
   for (std::size_t i = 0; i < deferred_count_; ++i) {
     Deferred& d = deferred_[i];
-    auto it = legs_.find(d.to);
-    if (it == legs_.end()) {
+    ByteView packet(d.data.data(), d.size);
+    if (auto it = legs_.find(d.to); it != legs_.end()) {
+      it->second->on_plain(packet, now);
+    } else if (auto p = plain_legs_.find(d.to); p != plain_legs_.end()) {
+      p->second->on_plain(packet);
+    } else {
       counters_.plain_no_leg.fetch_add(1, std::memory_order_relaxed);
-      continue;
     }
-    it->second->on_plain(ByteView(d.data.data(), d.size), now);
   }
   deferred_count_ = 0;
   draining_ = false;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "gateway/media_leg.hpp"
+#include "gateway/plain_rtp_leg.hpp"
 #include "net/datagram_port.hpp"
 
 namespace gw::gateway {
@@ -51,8 +53,15 @@ class MediaShard final : private LegHost {
 
   // Commands (any thread; run on the shard's thread in order).
   void add_legs(std::vector<LegConfig> legs);
+  // A call's RTP leg towards SIP (its browser leg is added with add_legs).
+  void add_plain_leg(PlainLegConfig leg);
+  void update_plain_leg(LegId id, SipMedia remote);
   void remove_leg(LegId id);            // sends DTLS close_notify; no `ended` event
   void set_hold(LegId id, bool held);
+
+  // RTP ports are bound on the signaling thread (before the SDP naming them
+  // is sent) and used on this shard's thread once their leg is added.
+  boost::asio::io_context& io() { return io_; }
 
   [[nodiscard]] unsigned index() const { return index_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
@@ -84,6 +93,7 @@ class MediaShard final : private LegHost {
   bool stopped_ = false;
 
   std::unordered_map<LegId, std::unique_ptr<MediaLeg>> legs_;
+  std::unordered_map<LegId, std::unique_ptr<PlainRtpLeg>> plain_legs_;
   std::unordered_map<std::string, MediaLeg*> by_ufrag_;
   std::unordered_map<SocketAddress, MediaLeg*, SocketAddressHash> by_source_;
   std::unordered_map<LegId, std::vector<SocketAddress>> sources_of_;
@@ -93,7 +103,7 @@ class MediaShard final : private LegHost {
     std::size_t size = 0;
     std::array<std::uint8_t, 1500> data{};
   };
-  std::vector<Deferred> deferred_;
+  std::deque<Deferred> deferred_;  // a deque: delivering may queue more without moving these
   std::size_t deferred_count_ = 0;
   bool draining_ = false;
   std::vector<LegEvent> events_;

@@ -82,9 +82,7 @@ void SignalingHub::on_ws_close(ConnectionId id) {
       end_call(call_id, p, EndReason::peer_gone, ringing_callee ? EndReason::unavailable : EndReason::peer_gone);
     }
   }
-  if (s.dn) {
-    if (auto r = registrar_.find(*s.dn); r != registrar_.end() && r->second == id) registrar_.erase(r);
-  }
+  release_dn(s);  // a dead browser is unregistered at once
   sessions_.erase(it);
 }
 
@@ -181,21 +179,36 @@ void SignalingHub::handle(RequestContext& ctx, const SigninRequest& r) {
       return fail(ctx, make_api_error(ErrorCode::auth_failed, "Wrong DN or secret."));
     }
   }
-  // A second sign-in of the same DN takes it over (API §3).
-  if (auto old = registrar_.find(r.dn); old != registrar_.end()) {
-    if (auto os = sessions_.find(old->second); os != sessions_.end()) {
+  if (sip_ != nullptr && !sip_->can_register(r.dn)) {
+    return fail(ctx, make_api_error(ErrorCode::auth_failed, "The gateway has no SIP credentials for " + r.dn + "."));
+  }
+  // A second sign-in of the same DN takes it over (API §3); the SIP
+  // registration stays (same AOR and Contact).
+  std::optional<ConnectionId> previous;
+  if (auto old = registrar_.find(r.dn); old != registrar_.end()) previous = old->second;
+  s.dn = r.dn;
+  registrar_[r.dn] = s.id;
+  if (previous) {
+    if (auto os = sessions_.find(*previous); os != sessions_.end()) {
       sign_out(*os->second, "signed-in-elsewhere", r.dn + " signed in elsewhere.");
     }
   }
-  s.dn = r.dn;
-  registrar_[r.dn] = s.id;
+  if (sip_ != nullptr) sip_->register_dn(r.dn);  // re-registers when taken over
   emit({{"event", "signed-in"}, {"dn", r.dn}, {"session", s.session_id}});
   respond(ctx, signin_response(*ctx.id, r.dn));
 }
 
+void SignalingHub::release_dn(Session& s) {
+  if (!s.dn) return;
+  auto r = registrar_.find(*s.dn);
+  if (r == registrar_.end() || r->second != s.id) return;
+  registrar_.erase(r);
+  if (sip_ != nullptr) sip_->unregister_dn(*s.dn);
+}
+
 void SignalingHub::sign_out(Session& s, std::string_view reason, std::string_view message) {
   if (!s.dn) return;
-  if (auto r = registrar_.find(*s.dn); r != registrar_.end() && r->second == s.id) registrar_.erase(r);
+  release_dn(s);
   emit({{"event", "signed-out"}, {"dn", *s.dn}, {"reason", reason}});
   s.dn.reset();
   send_event(s.id, SignedOutEvent{std::string(reason), std::string(message)});
@@ -204,7 +217,7 @@ void SignalingHub::sign_out(Session& s, std::string_view reason, std::string_vie
 void SignalingHub::handle(RequestContext& ctx, const SignoutRequest&) {
   if (!ctx.session.dn) return fail(ctx, make_api_error(ErrorCode::not_signed_in, "This session is not signed in."));
   std::string dn = *ctx.session.dn;
-  if (auto r = registrar_.find(dn); r != registrar_.end() && r->second == ctx.session.id) registrar_.erase(r);
+  release_dn(ctx.session);
   ctx.session.dn.reset();
   emit({{"event", "signed-out"}, {"dn", dn}, {"reason", "signout"}});
   respond(ctx, ok_response(*ctx.id));
@@ -236,7 +249,11 @@ void SignalingHub::handle(RequestContext& ctx, const DtmfRequest& r) {
   if (call->state != GatewayCall::State::active) {
     return fail(ctx, make_api_error(ErrorCode::bad_state, "The call is not answered yet."));
   }
-  send_event(call->other(*p), DtmfEvent{call->id, r.digits, r.duration_ms});
+  if (call->sip && sip_ != nullptr) {
+    for (char d : r.digits) sip_->send_dtmf_info(*call->sip, d, static_cast<unsigned>(r.duration_ms));
+  } else {
+    send_event(call->other(*p), DtmfEvent{call->id, r.digits, r.duration_ms});
+  }
   respond(ctx, ok_response(*ctx.id));
 }
 

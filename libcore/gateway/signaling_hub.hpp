@@ -20,6 +20,7 @@
 #include "gateway/gateway_call.hpp"
 #include "gateway/https_server.hpp"
 #include "gateway/media_engine.hpp"
+#include "gateway/sip_side.hpp"
 #include "stun/rate_limiter.hpp"
 
 namespace gw::gateway {
@@ -44,6 +45,7 @@ struct HubConfig {
   double requests_per_s = 50, request_burst = 100;  // per WebSocket (API §7)
   Duration rate_close_after = seconds(10);          // over the rate this long: close 1008
   Duration ring_timeout = seconds(60);
+  std::string sip_media_address;                    // our private RTP address in SIP SDP (c=, o=)
 };
 
 struct HubCounters {
@@ -68,6 +70,14 @@ class SignalingHub final : public ApiHandler {
   // SIGTERM: no new calls; every call ends with server-shutdown; agents are signed out.
   void shutdown();
   void set_agents(std::map<std::string, std::string> agents) { config_.agents = std::move(agents); }
+
+  // SIP mode (issue 7): DNs that sign in are registered at the SIP server,
+  // calls to DNs and SIP URIs go there, and SIP calls for a DN ring its
+  // browser. Without it the hub is its own registrar (standalone).
+  void set_sip(SipSide* sip) { sip_ = sip; }
+  void on_sip_call(SipCallId id, const SipCallUpdate& update);
+  void on_sip_incoming(const SipIncomingCall& incoming);
+  void on_sip_registration(const SipRegistrationUpdate& update);
 
   [[nodiscard]] HubCounters counters() const;
 
@@ -104,6 +114,21 @@ class SignalingHub final : public ApiHandler {
   Result<StartedCall> start_builtin(CallOrigin& origin, const Target& target, const std::string& sdp);
   Result<StartedCall> start_to_agent(CallOrigin& origin, const Target& target, const std::string& sdp);
   Status answer_call(GatewayCall& call, const std::string& sdp);
+  // Calls to and from SIP (sip_calls.cpp).
+  Result<StartedCall> start_to_sip(CallOrigin& origin, const Target& target, const std::string& sdp);
+  Result<std::string> bring_up_outgoing(GatewayCall& call, const std::string& sip_sdp);
+  Status answer_sip_incoming(GatewayCall& call, const std::string& sdp);
+  void end_sip_side(GatewayCall& call, EndReason reason);
+  void sip_media_changed(GatewayCall& call, const std::string& sip_sdp);
+  void arm_ring_timer(GatewayCall& call);
+  using SipUpdateHandler = void (SignalingHub::*)(GatewayCall&, const SipCallUpdate&);
+  void on_sip_ringing(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_early_media(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_answered(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_media_updated(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_remote_hold(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_dtmf(GatewayCall& call, const SipCallUpdate& u);
+  void on_sip_ended(GatewayCall& call, const SipCallUpdate& u);
   void set_hold(GatewayCall& call, CallParty& by, bool held);
   // Ends the call: `reason` for `by`'s side (nullptr: both sides get it),
   // the other side gets `other_reason`.
@@ -125,6 +150,7 @@ class SignalingHub final : public ApiHandler {
   void respond(RequestContext& ctx, std::string frame);
   void fail(RequestContext& ctx, const Error& e);
   void sign_out(Session& s, std::string_view reason, std::string_view message);
+  void release_dn(Session& s);  // out of the registrar (and unregistered at the SIP server)
   void emit(boost::json::object o);
 
   boost::asio::io_context& io_;
@@ -137,6 +163,8 @@ class SignalingHub final : public ApiHandler {
   std::unordered_map<std::string, std::unique_ptr<GatewayCall>> calls_;
   std::unordered_map<LegId, std::string> call_of_leg_;
   stun::RateLimiter signin_failures_;
+  SipSide* sip_ = nullptr;
+  std::unordered_map<SipCallId, std::string> call_of_sip_;
   bool shutting_down_ = false;
   std::uint64_t call_seq_ = 0;
   HubCounters counters_;

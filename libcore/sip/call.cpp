@@ -36,7 +36,7 @@ struct Call::Impl final : detail::HandleOwner {
   nua_handle_t* nh = nullptr;
   bool is_incoming = false;
   CallPhase phase = CallPhase::idle;
-  std::string call_id, remote_uri;
+  std::string call_id, remote_uri, request_uri;
   std::shared_ptr<MediaNegotiator> media;
   Handler handler;
   std::string remote_offer;     // incoming INVITE's offer
@@ -424,6 +424,7 @@ std::shared_ptr<Call> make_incoming_call(UaCore& core, nua_handle_t* nh, const S
   impl->nh = nh;
   impl->call_id = invite.call_id;
   impl->remote_uri = invite.from;
+  impl->request_uri = invite.request_uri;
   impl->invite_had_offer = invite.has_sdp();
   if (impl->invite_had_offer) impl->remote_offer = invite.body;
   impl->phase = CallPhase::calling;
@@ -444,6 +445,8 @@ bool Call::incoming() const { return impl_->is_incoming; }
 CallPhase Call::phase() const { return impl_->phase; }
 const std::string& Call::call_id() const { return impl_->call_id; }
 const std::string& Call::remote_uri() const { return impl_->remote_uri; }
+const std::string& Call::request_uri() const { return impl_->request_uri; }
+const std::string& Call::remote_offer() const { return impl_->remote_offer; }
 bool Call::locally_held() const { return impl_->local_hold; }
 bool Call::offer_in_invite() const { return impl_->invite_had_offer; }
 void Call::set_handler(Handler handler) { impl_->handler = std::move(handler); }
@@ -471,6 +474,16 @@ void Call::answer() {
   if (c.phase == CallPhase::calling) {
     ring();
     if (c.phase == CallPhase::ended) return;
+  }
+  if (c.invite_had_offer && c.media) {
+    // Made again now: the media may have been settled since ring() (a
+    // gateway learns its answer from the browser that answered).
+    auto fresh = c.media->create_answer(c.remote_offer, MediaDirection::sendrecv);
+    if (!fresh) {
+      nua_respond(c.nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+      return c.end(EndCause::negotiation, 488, fresh.error().message);
+    }
+    c.prepared_answer = *fresh;
   }
   std::string sdp = c.prepared_answer;
   if (!c.invite_had_offer && c.media) {  // RFC 3261 §13.2.1: offer in 200, answer in ACK

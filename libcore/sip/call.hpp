@@ -30,6 +30,8 @@ class Call {
   [[nodiscard]] CallPhase phase() const;
   [[nodiscard]] const std::string& call_id() const;
   [[nodiscard]] const std::string& remote_uri() const;  // callee, or caller for incoming
+  [[nodiscard]] const std::string& request_uri() const;  // incoming: whom the INVITE was for
+  [[nodiscard]] const std::string& remote_offer() const;  // incoming: the INVITE's SDP, if any
   [[nodiscard]] bool locally_held() const;
   [[nodiscard]] bool offer_in_invite() const;  // incoming: the INVITE carried an offer
 

@@ -101,6 +101,16 @@ bool GlibThread::post(std::function<void()> fn) {
   return true;
 }
 
+bool GlibThread::post_after(unsigned ms, std::function<void()> fn) {
+  if (!impl_->running.load()) return false;
+  auto* p = new Posted{std::move(fn)};
+  GSource* src = g_timeout_source_new(ms);
+  g_source_set_callback(src, run_posted, p, free_posted);
+  g_source_attach(src, impl_->context);
+  g_source_unref(src);
+  return true;
+}
+
 bool GlibThread::run_sync(const std::function<void()>& fn) {
   if (on_thread()) {
     fn();

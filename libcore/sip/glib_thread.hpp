@@ -27,6 +27,8 @@ class GlibThread {
   // Runs `fn` on the GLib thread (g_main_context_invoke_full). Exceptions
   // from `fn` are logged and swallowed. Returns false after stop().
   bool post(std::function<void()> fn);
+  // Runs `fn` once on the GLib thread after `ms` milliseconds.
+  bool post_after(unsigned ms, std::function<void()> fn);
   // Runs `fn` on the GLib thread and waits for it to finish (or runs it inline
   // when called on the GLib thread). Returns false if the loop is not running.
   bool run_sync(const std::function<void()>& fn);

@@ -44,6 +44,7 @@ struct SipEvent {
 
   // From the SIP message, when there is one.
   std::string method;         // requests: "INVITE", ...
+  std::string request_uri;    // requests: the Request-URI (whom an INVITE is for)
   std::string call_id;
   std::string from, to;       // URIs as text
   std::string content_type;   // "application/sdp", ...

@@ -47,6 +47,7 @@ std::string auth_text(const msg_auth_t* au) {
 void fill_from_message(SipEvent& ev, const sip_t* sip) {
   ev.has_message = true;
   if (sip->sip_request && sip->sip_request->rq_method_name) ev.method = sip->sip_request->rq_method_name;
+  if (sip->sip_request) ev.request_uri = url_text(sip->sip_request->rq_url);
   if (sip->sip_call_id && sip->sip_call_id->i_id) ev.call_id = sip->sip_call_id->i_id;
   if (sip->sip_from) ev.from = url_text(sip->sip_from->a_url);
   if (sip->sip_to) ev.to = url_text(sip->sip_to->a_url);

@@ -47,8 +47,9 @@ namespace {
 // challenge (RFC 3261 §22.2).
 class Registration final : public HandleOwner {
  public:
-  Registration(detail::UaCore& core, RegisterOptions opts, std::function<void(const RegistrationEvent&)> report)
-      : core_(core), opts_(std::move(opts)), report_(std::move(report)), policy_(opts_.retry_s) {}
+  Registration(detail::UaCore& core, RegistrationIdentity who, RegisterOptions opts,
+               std::function<void(const RegistrationEvent&)> report)
+      : core_(core), who_(std::move(who)), opts_(std::move(opts)), report_(std::move(report)), policy_(opts_.retry_s) {}
   ~Registration() override {
     detail::cancel_timer(*core_.loop, retry_timer_);
     destroy_handle();
@@ -56,12 +57,12 @@ class Registration final : public HandleOwner {
 
   Status start() {
     destroy_handle();
-    nh_ = nua_handle(core_.nua, static_cast<HandleOwner*>(this), SIPTAG_TO_STR(core_.config.from.c_str()),
-                     SIPTAG_FROM_STR(core_.config.from.c_str()), TAG_END());
+    nh_ = nua_handle(core_.nua, static_cast<HandleOwner*>(this), SIPTAG_TO_STR(who_.aor.c_str()),
+                     SIPTAG_FROM_STR(who_.aor.c_str()), TAG_END());
     if (!nh_) return make_error("sip.handle", "could not create a registration handle");
     auth_tries_ = 0;
     std::string expires = std::to_string(opts_.expires);
-    const std::string& contact = core_.config.contact;
+    const std::string& contact = who_.contact;
     nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
                  TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())),
                  NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), TAG_END());
@@ -69,11 +70,15 @@ class Registration final : public HandleOwner {
     return {};
   }
 
+  // Runs once, after the un-REGISTER has been answered (or was not needed).
+  void on_final(std::function<void()> fn) { on_final_ = std::move(fn); }
+
   void unregister() {
     detail::cancel_timer(*core_.loop, retry_timer_);
     retry_timer_ = 0;
     if (!nh_ || !policy_.registered()) {
       emit(RegistrationState::unregistered, 0, "not registered");
+      if (on_final_) std::exchange(on_final_, nullptr)();
       return;
     }
     unregistering_ = true;
@@ -117,14 +122,14 @@ class Registration final : public HandleOwner {
       if (!ch || !ch->algorithm() || *ch->algorithm() == DigestAlgorithm::md5 ||
           *ch->algorithm() == DigestAlgorithm::md5_sess)
         continue;
-      const Credentials& cred = core_.config.credentials;
+      const Credentials& cred = who_.credentials;
       if (!cred.realm.empty() && cred.realm != ch->realm) continue;
-      DigestRequest req{"REGISTER", opts_.registrar, detail::auth_user(cred, core_.config.from), cred.password,
+      DigestRequest req{"REGISTER", opts_.registrar, detail::auth_user(cred, who_.aor), cred.password,
                         detail::random_hex(16), 1, ""};
       auto header = digest_authorization(*ch, req);
       if (!header) continue;
       std::string expires = std::to_string(opts_.expires);
-      const std::string& contact = core_.config.contact;
+      const std::string& contact = who_.contact;
       nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
                    TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())),
                    TAG_IF(ev.proxy_challenge, SIPTAG_PROXY_AUTHORIZATION_STR(header->c_str())),
@@ -139,7 +144,7 @@ class Registration final : public HandleOwner {
       ++auth_tries_;
       return;
     }
-    std::string auth = detail::auth_string_for(ev, core_.config.credentials, core_.config.from);
+    std::string auth = detail::auth_string_for(ev, who_.credentials, who_.aor);
     if (auth.empty() || ++auth_tries_ > 2) {
       (void)policy_.on_auth_refused();
       RegistrationEvent re{RegistrationState::failed, ev.status,
@@ -171,6 +176,7 @@ class Registration final : public HandleOwner {
     policy_.on_unregistered();
     unregistering_ = false;
     emit(RegistrationState::unregistered, ev.status, ev.phrase);
+    if (on_final_) std::exchange(on_final_, nullptr)();
   }
 
   void emit(RegistrationState s, int status, const std::string& reason) {
@@ -189,6 +195,7 @@ class Registration final : public HandleOwner {
   }
 
   detail::UaCore& core_;
+  RegistrationIdentity who_;
   RegisterOptions opts_;
   std::function<void(const RegistrationEvent&)> report_;
   nua_handle_t* nh_ = nullptr;
@@ -196,6 +203,7 @@ class Registration final : public HandleOwner {
   int auth_tries_ = 0;
   RegistrationPolicy policy_;
   bool unregistering_ = false;
+  std::function<void()> on_final_;
 };
 
 }  // namespace
@@ -205,6 +213,8 @@ struct UserAgent::Impl {
   Callbacks callbacks;
   su_root_t* root = nullptr;
   std::unique_ptr<Registration> registration;
+  std::unordered_map<RegistrationId, std::unique_ptr<Registration>> more_registrations;
+  RegistrationId last_registration_id = 0;
   std::unordered_map<Call::Impl*, std::shared_ptr<Call>> calls;
   Dispatcher<Impl> dispatcher;
   UaCounters counters;
@@ -295,6 +305,7 @@ void UserAgent::Impl::finish_shutdown() {
   core.loop->post([this, done] {
     calls.clear();
     registration.reset();
+    more_registrations.clear();
     if (core.nua) nua_destroy(core.nua);
     core.nua = nullptr;
     if (done) done();
@@ -304,6 +315,7 @@ void UserAgent::Impl::finish_shutdown() {
 UserAgent::Impl::~Impl() {
   calls.clear();
   registration.reset();
+  more_registrations.clear();
   if (core.nua) {
     // Not shut down (a forced exit): nua_destroy() would assert, so the
     // stack is left for the process exit to reclaim.
@@ -365,7 +377,9 @@ UserAgent::~UserAgent() = default;
 
 Status UserAgent::start_registration(RegisterOptions options) {
   if (impl_->core.config.from.empty()) return make_error("sip.no-aor", "registration needs an AOR (From)");
-  impl_->registration = std::make_unique<Registration>(impl_->core, std::move(options),
+  const UaConfig& c = impl_->core.config;
+  RegistrationIdentity who{c.from, c.contact, c.credentials};
+  impl_->registration = std::make_unique<Registration>(impl_->core, std::move(who), std::move(options),
                                                        [this](const RegistrationEvent& e) {
                                                          if (impl_->callbacks.on_registration)
                                                            impl_->callbacks.on_registration(e);
@@ -378,6 +392,30 @@ void UserAgent::unregister() {
 }
 
 bool UserAgent::registered() const { return impl_->registration && impl_->registration->registered(); }
+
+RegistrationId UserAgent::add_registration(RegistrationIdentity who, RegisterOptions options,
+                                           std::function<void(const RegistrationEvent&)> on_event) {
+  RegistrationId id = ++impl_->last_registration_id;
+  auto reg = std::make_unique<Registration>(impl_->core, std::move(who), std::move(options), std::move(on_event));
+  Registration* raw = reg.get();
+  impl_->more_registrations[id] = std::move(reg);
+  if (auto st = raw->start(); !st) GW_LOG(warn) << "sip: registration " << id << ": " << st.error().message;
+  return id;
+}
+
+void UserAgent::remove_registration(RegistrationId id) {
+  auto it = impl_->more_registrations.find(id);
+  if (it == impl_->more_registrations.end()) return;
+  Impl* raw = impl_.get();
+  // Forget it once the registrar answered the un-REGISTER (never inside the
+  // registration's own callback).
+  it->second->on_final([raw, id] { raw->core.loop->post([raw, id] { raw->more_registrations.erase(id); }); });
+  it->second->unregister();
+}
+
+std::size_t UserAgent::registrations() const {
+  return impl_->more_registrations.size() + (impl_->registration ? 1 : 0);
+}
 
 Result<std::shared_ptr<Call>> UserAgent::call(const std::string& target, std::shared_ptr<MediaNegotiator> media,
                                               Call::Handler handler) {

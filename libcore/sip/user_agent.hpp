@@ -57,6 +57,15 @@ struct RegisterOptions {
   unsigned retry_s = 30;    // longest wait between attempts after a failure (0: give up)
 };
 
+// Whom one registration binds. A user agent may hold many (a gateway
+// registers every signed-in DN on its one SIP socket).
+struct RegistrationIdentity {
+  std::string aor;        // sip:user@domain (To and From)
+  std::string contact;    // Contact URI; empty: the stack's own
+  Credentials credentials;
+};
+using RegistrationId = std::uint64_t;
+
 // lost: a refresh failed, so the registrar may have dropped our binding; we
 // keep trying with backoff until it is back (RFC 3261 §10.2.4).
 enum class RegistrationState { registering, registered, failed, unregistered, lost };
@@ -98,6 +107,15 @@ class UserAgent {
   Status start_registration(RegisterOptions options);
   void unregister();  // REGISTER with Expires: 0; reports `unregistered`
   [[nodiscard]] bool registered() const;
+
+  // Further registrations, each with its own AOR, Contact and credentials;
+  // `on_event` gets that registration's events.
+  RegistrationId add_registration(RegistrationIdentity who, RegisterOptions options,
+                                  std::function<void(const RegistrationEvent&)> on_event);
+  // Unregisters it (Expires: 0) and forgets it once the registrar answered
+  // (its last event is `unregistered`).
+  void remove_registration(RegistrationId id);
+  [[nodiscard]] std::size_t registrations() const;
 
   // INVITE `target` (a SIP URI) with an offer from `media`.
   Result<std::shared_ptr<Call>> call(const std::string& target, std::shared_ptr<MediaNegotiator> media,

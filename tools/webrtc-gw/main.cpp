@@ -1,14 +1,16 @@
-// webrtc-gw: browsers (HTTPS/WSS, ICE-lite, DTLS-SRTP) on one side, calls
-// to built-in targets and between browsers; SIP comes next (issue 7).
-// The logic is libcore/gateway; this file wires the pieces and runs the
-// signaling loop on the main thread. See man/webrtc-gw.8.
+// webrtc-gw: browsers (HTTPS/WSS, ICE-lite, DTLS-SRTP) on the public side;
+// SIP and plain RTP on the private side (or, standalone, built-in targets
+// and calls between browsers). The logic is libcore/gateway; this file wires
+// the pieces and runs the signaling loop on the main thread. See man/webrtc-gw.8.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 
+#include "gateway/address_plan.hpp"
 #include "gateway/https_server.hpp"
 #include "gateway/media_engine.hpp"
 #include "gateway/signaling_hub.hpp"
+#include "gateway/sip_side.hpp"
 #include "net/signals.hpp"
 #include "options.hpp"
 #include "util/json_output.hpp"
@@ -37,8 +39,12 @@ struct Gateway {
   std::unique_ptr<MediaEngine> media;
   std::unique_ptr<SignalingHub> hub;
   std::unique_ptr<HttpsServer> server;
+  std::unique_ptr<SipSide> sip;
+  std::optional<SipSideConfig> sip_cfg;
+  std::shared_ptr<void> plan_check;
   std::optional<asio::steady_timer> stop_timer, stats_timer;
   bool stopping = false;
+  bool sip_stopped = true;
   TimePoint stop_deadline{};
 
   void event(json::object ev) {
@@ -78,11 +84,23 @@ struct Gateway {
     auto sc = webrtc_gw::server_config(opts);
     auto mc = webrtc_gw::media_config(opts);
     auto hc = webrtc_gw::hub_config(opts);
-    for (const Error* e : {sc ? nullptr : &sc.error(), mc ? nullptr : &mc.error(), hc ? nullptr : &hc.error()}) {
+    auto sipc = webrtc_gw::sip_config(opts);
+    for (const Error* e : {sc ? nullptr : &sc.error(), mc ? nullptr : &mc.error(), hc ? nullptr : &hc.error(),
+                           sipc ? nullptr : &sipc.error()}) {
       if (e != nullptr) {
         std::cerr << "webrtc-gw: " << e->message << "\n";
         return cli::kUsage;
       }
+    }
+    sip_cfg = std::move(*sipc);
+    if (sip_cfg) {
+      auto addr = webrtc_gw::private_media_address(opts, *sip_cfg);
+      if (!addr) {
+        std::cerr << "webrtc-gw: " << addr.error().message << "\n";
+        return cli::kUsage;
+      }
+      hc->sip_media_address = *addr;
+      if (sip_cfg->ua.advertise.empty()) sip_cfg->ua.advertise = *addr;  // one plan: Contact/Via = SDP c=
     }
     auto engine = MediaEngine::create(io, *mc, [this](const LegEvent& e) { hub->on_leg_event(e); });
     if (!engine) {
@@ -98,9 +116,47 @@ struct Gateway {
     }
     server = std::move(*srv);
     output.server = server.get();
+    if (sip_cfg) {
+      if (int rc = start_sip(); rc != cli::kOk) return rc;
+    }
     server->start();
     announce(*sc);
+    if (!opts.skip_plan_check) check_plan(hc->sip_media_address);
     return cli::kOk;
+  }
+
+  int start_sip() {
+    SipSide::Handlers h;
+    h.on_call = [this](SipCallId id, const SipCallUpdate& u) { hub->on_sip_call(id, u); };
+    h.on_incoming = [this](const SipIncomingCall& in) { hub->on_sip_incoming(in); };
+    h.on_registration = [this](const SipRegistrationUpdate& u) { hub->on_sip_registration(u); };
+    auto side = SipSide::create(io, *sip_cfg, std::move(h));
+    if (!side) {
+      GW_LOG(error) << "sip: " << side.error().message;
+      return cli::kFailure;
+    }
+    sip = std::move(*side);
+    hub->set_sip(sip.get());
+    return cli::kOk;
+  }
+
+  // Design brief §6: say at start what is wrong with the address plan.
+  void check_plan(const std::string& private_address) {
+    AddressPlan plan;
+    plan.public_bind = *IpAddress::parse(opts.public_bind);
+    plan.public_advertised = media->advertised();
+    plan.private_advertised = private_address;
+    plan.stun_urls = opts.stun;
+    plan_check = check_address_plan(io, plan, [this](const PlanReport& r) {
+      json::array findings;
+      for (const auto& f : r.findings) {
+        findings.push_back({{"ok", f.ok}, {"what", f.what}});
+        if (!f.ok) GW_LOG(warn) << "address plan: " << f.what;
+      }
+      json::object ev{{"event", "address-plan"}, {"ok", r.ok()}, {"findings", std::move(findings)}};
+      if (r.reflexive) ev["reflexive"] = r.reflexive->to_string();
+      event(std::move(ev));
+    });
   }
 
   void announce(const HttpsServerConfig& sc) {
@@ -115,7 +171,10 @@ struct Gateway {
            {"media_ports", std::move(ports)},
            {"advertised", std::move(addrs)},
            {"certificate", server->certificate_fingerprint()},
-           {"web_root", sc.web_root}});
+           {"web_root", sc.web_root},
+           {"sip", sip_cfg ? json::value(sip_cfg->ua.transport + ":" + sip_cfg->ua.advertise + ":" +
+                                         std::to_string(sip_cfg->ua.bind_port))
+                           : json::value(nullptr)}});
   }
 
   void shutdown() {
@@ -126,7 +185,11 @@ struct Gateway {
     stopping = true;
     event({{"event", "shutting-down"}});
     server->stop_accepting();
-    hub->shutdown();
+    hub->shutdown();  // ends calls (BYE/CANCEL) and signs agents out (un-REGISTER)
+    if (sip) {
+      sip_stopped = false;
+      sip->shutdown([this] { sip_stopped = true; });
+    }
     auto grace = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opts.shutdown_grace));
     server->shutdown(grace);
     stop_deadline = Clock::now() + grace + milliseconds(500);
@@ -141,7 +204,7 @@ struct Gateway {
     stop_timer->expires_after(milliseconds(50));
     stop_timer->async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (server->counters().connections_open == 0 || Clock::now() >= stop_deadline) {
+      if ((server->counters().connections_open == 0 && sip_stopped) || Clock::now() >= stop_deadline) {
         io.stop();
         return;
       }
@@ -190,6 +253,7 @@ int main(int argc, char** argv) {
     gw.arm_stats();
     gw.io.run();
     gw.hub.reset();
+    gw.sip.reset();
     gw.server.reset();
     gw.media->stop();
     gw.event({{"event", "stopped"}});

@@ -8,12 +8,70 @@
 #include <thread>
 
 #include "gateway/api_validate.hpp"
+#include "net/datagram_port.hpp"
 
 namespace webrtc_gw {
 
 namespace fs = std::filesystem;
 using gw::Error;
 using gw::Result;
+
+namespace {
+
+void add_sip_options(CLI::App& app, Options& o) {
+  const std::string g = "Private side (SIP and RTP)";
+  app.add_option("--private-bind", o.private_bind, "IP to bind SIP and RTP on (the enterprise side)")
+      ->capture_default_str()->group(g);
+  app.add_option("--private-advertise", o.private_advertise,
+                 "IP put in SIP Contact/Via and SDP c= (default: --private-bind, or the interface towards the SIP server)")
+      ->group(g);
+  app.add_option("--sip-port", o.sip_port, "SIP port")->capture_default_str()->group(g);
+  app.add_option("--sip-transport", o.sip_transport, "SIP transport")
+      ->check(CLI::IsMember({"udp", "tcp"}))->capture_default_str()->group(g);
+  app.add_option("--sip-registrar", o.sip_registrar,
+                 "SIP registrar URI, e.g. sip:10.0.0.5; signed-in DNs are registered here (turns SIP mode on)")
+      ->group(g);
+  app.add_option("--sip-proxy", o.sip_proxy, "Outbound proxy URI for every SIP request (default: the registrar)")
+      ->group(g);
+  app.add_option("--sip-domain", o.sip_domain, "Domain of DN addresses: DN 2001 is sip:2001@DOMAIN (default: registrar host)")
+      ->group(g);
+  app.add_option("--sip-credentials", o.sip_credentials,
+                 "File of digest credentials: 'DN PASSWORD' or 'DN USER PASSWORD' per line, '* USER PASSWORD' for any DN")
+      ->group(g);
+  app.add_option("--sip-user", o.sip_user, "The gateway's own SIP account (From of customer calls, INVITE auth)")->group(g);
+  app.add_option("--sip-password", o.sip_password, "Password of --sip-user")->group(g);
+  app.add_option("--sip-from", o.sip_from, "From URI of customer calls (default: sip:USER@DOMAIN)")->group(g);
+  app.add_option("--sip-register-expires", o.sip_register_expires, "Registration lifetime asked for, in seconds")
+      ->capture_default_str()->check(CLI::Range(30U, 86400U))->group(g);
+  app.add_option("--rtp-ports", o.rtp_ports, "Private RTP port range MIN-MAX (a pair per call)")
+      ->capture_default_str()->group(g);
+  app.add_flag("--skip-plan-check", o.skip_plan_check,
+               "Do not check the address plan (STUN for the public address) at start")->group(g);
+}
+
+// "sip:host[:port][;params]" -> "host".
+std::string uri_host(const std::string& uri) {
+  auto colon = uri.find(':');
+  if (colon == std::string::npos) return {};
+  std::string rest = uri.substr(colon + 1);
+  if (auto at = rest.find('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  if (!rest.empty() && rest[0] == '[') return rest.substr(0, rest.find(']') + 1);
+  return rest.substr(0, rest.find_first_of(":;>"));
+}
+
+Result<std::pair<std::uint16_t, std::uint16_t>> parse_port_range(const std::string& text) {
+  auto dash = text.find('-');
+  try {
+    if (dash == std::string::npos) throw std::invalid_argument("no dash");
+    unsigned long lo = std::stoul(text.substr(0, dash)), hi = std::stoul(text.substr(dash + 1));
+    if (lo < 1024 || hi > 65535 || hi < lo + 1) throw std::out_of_range("range");
+    return std::pair{static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi)};
+  } catch (const std::exception&) {
+    return Error{"usage", "--rtp-ports: '" + text + "' is not MIN-MAX with 1024 <= MIN < MAX <= 65535"};
+  }
+}
+
+}  // namespace
 
 void add_options(CLI::App& app, Options& o) {
   app.set_config("--config", "", "Read options from an INI/TOML file (same names as the flags)");
@@ -66,6 +124,7 @@ void add_options(CLI::App& app, Options& o) {
       ->capture_default_str()->group(calls);
   app.add_option("--stats-interval", o.stats_interval, "Seconds between gateway stats events (0: off)")
       ->capture_default_str()->group(calls);
+  add_sip_options(app, o);
 }
 
 std::string default_state_dir() {
@@ -113,6 +172,13 @@ Result<gw::gateway::MediaEngineConfig> media_config(const Options& o) {
   if (o.media_port != 0 && o.media_port + c.shards - 1 > 65535) {
     return Error{"usage", "--media-port + --media-threads goes past port 65535"};
   }
+  auto range = parse_port_range(o.rtp_ports);
+  if (!range) return range.error();
+  c.rtp_port_min = range->first;
+  c.rtp_port_max = range->second;
+  auto rtp_bind = gw::IpAddress::parse(o.private_bind);
+  if (!rtp_bind) return Error{"usage", "--private-bind: '" + o.private_bind + "' is not an IP address"};
+  c.rtp_bind = *rtp_bind;
   for (const auto& a : o.public_advertise) {
     auto adv = gw::IpAddress::parse(a);
     if (!adv) return Error{"usage", "--public-advertise: '" + a + "' is not an IP address"};
@@ -170,6 +236,88 @@ Result<std::map<std::string, std::string>> load_agents(const std::string& path) 
   }
   if (agents.empty()) return Error{"usage", "--agents-file " + path + " lists no agent"};
   return agents;
+}
+
+Result<SipCredentialsFile> load_sip_credentials(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{"usage", "--sip-credentials: cannot read " + path};
+  SipCredentialsFile out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) w.push_back(x);
+    if (w.empty() || w[0][0] == '#') continue;
+    auto where = path + ":" + std::to_string(n) + ": ";
+    if (w.size() < 2 || w.size() > 3) return Error{"usage", where + "expected 'DN PASSWORD' or 'DN USER PASSWORD'"};
+    gw::sip::Credentials c;
+    c.user = w.size() == 3 ? w[1] : (w[0] == "*" ? "" : w[0]);
+    c.password = w.back();
+    if (w[0] == "*") {
+      if (w.size() != 3) return Error{"usage", where + "'*' needs 'USER PASSWORD' (USER may be '-' for the DN)"};
+      if (c.user == "-") c.user.clear();  // the DN itself is the user
+      out.any_dn = c;
+      continue;
+    }
+    if (auto st = gw::gateway::check_dn(w[0]); !st) return Error{"usage", where + st.error().message};
+    out.per_dn[w[0]] = c;
+  }
+  return out;
+}
+
+Result<std::optional<gw::gateway::SipSideConfig>> sip_config(const Options& o) {
+  if (o.sip_registrar.empty() && o.sip_proxy.empty()) {
+    if (!o.sip_credentials.empty() || !o.sip_user.empty()) {
+      return Error{"usage", "--sip-credentials/--sip-user need --sip-registrar or --sip-proxy"};
+    }
+    return std::optional<gw::gateway::SipSideConfig>{};
+  }
+  for (const auto* u : {&o.sip_registrar, &o.sip_proxy}) {
+    if (!u->empty() && u->rfind("sip:", 0) != 0 && u->rfind("sips:", 0) != 0) {
+      return Error{"usage", "'" + *u + "' is not a sip: URI"};
+    }
+  }
+  gw::gateway::SipSideConfig c;
+  auto bind = gw::IpAddress::parse(o.private_bind);
+  if (!bind) return Error{"usage", "--private-bind: '" + o.private_bind + "' is not an IP address"};
+  if (!o.private_advertise.empty() && !gw::IpAddress::parse(o.private_advertise)) {
+    return Error{"usage", "--private-advertise: '" + o.private_advertise + "' is not an IP address"};
+  }
+  c.ua.bind_host = o.private_bind;
+  c.ua.bind_port = o.sip_port;
+  c.ua.transport = o.sip_transport;
+  c.ua.advertise = o.private_advertise;
+  c.ua.outbound_proxy = o.sip_proxy.empty() ? o.sip_registrar : o.sip_proxy;
+  c.ua.user_agent = "webrtc-gw";
+  c.registrar = o.sip_registrar;
+  c.domain = !o.sip_domain.empty() ? o.sip_domain : uri_host(o.sip_registrar.empty() ? o.sip_proxy : o.sip_registrar);
+  if (c.domain.empty()) return Error{"usage", "--sip-domain: cannot tell the domain from the registrar URI; give it"};
+  std::string user = o.sip_user.empty() ? "webrtc-gw" : o.sip_user;
+  c.ua.from = o.sip_from.empty() ? "sip:" + user + "@" + c.domain : o.sip_from;
+  c.ua.credentials.user = o.sip_user;
+  c.ua.credentials.password = o.sip_password;
+  c.register_expires = o.sip_register_expires;
+  if (!o.sip_credentials.empty()) {
+    auto creds = load_sip_credentials(o.sip_credentials);
+    if (!creds) return creds.error();
+    c.dn_credentials = std::move(creds->per_dn);
+    c.any_dn_credentials = std::move(creds->any_dn);
+  }
+  return std::optional<gw::gateway::SipSideConfig>{std::move(c)};
+}
+
+Result<std::string> private_media_address(const Options& o, const gw::gateway::SipSideConfig& c) {
+  if (!o.private_advertise.empty()) return o.private_advertise;
+  auto bind = gw::IpAddress::parse(o.private_bind);
+  if (bind && !bind->is_unspecified()) return o.private_bind;
+  // Bound to every interface: the one the kernel would use towards the SIP server.
+  std::string host = uri_host(c.ua.outbound_proxy);
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  auto ip = gw::net::resolve_host(host);
+  if (!ip) return Error{"usage", "cannot resolve the SIP server '" + host + "': give --private-advertise"};
+  auto local = gw::net::local_address_towards(gw::SocketAddress{*ip, 5060}, false);
+  if (!local) return Error{"usage", "no route to the SIP server " + host + ": give --private-advertise"};
+  return local->ip.to_string();
 }
 
 }  // namespace webrtc_gw
