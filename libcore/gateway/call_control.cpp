@@ -252,7 +252,7 @@ void SignalingHub::end_call(const std::string& call_id, const CallParty* by, End
   calls_.erase(it);
   ++counters_.calls_ended;
   if (call->ring_timer) call->ring_timer->cancel();
-  if (call->sip) end_sip_side(*call, by == &call->sip_party() ? other_reason : reason);
+  if (call->sip) end_sip_side(*call, (by == nullptr || by == &call->sip_party()) ? reason : other_reason);
   for (CallParty* p : {&call->caller, &call->callee}) {
     if (p->leg != 0) {
       media_.remove_leg(call->shard, p->leg);

@@ -277,6 +277,10 @@ void SipSide::shutdown(std::function<void()> done, unsigned timeout_ms) {
     auto waited = std::make_shared<unsigned>(0);
     auto poll = std::make_shared<std::function<void()>>();
     *poll = [impl, finished, waited, poll, timeout_ms] {
+      if (!impl->ua) {  // the SipSide is being destroyed (a second signal): nothing to wait for
+        *poll = nullptr;
+        return;
+      }
       bool idle = impl->ua->registrations() == 0 && impl->calls.empty();
       if (!idle && (*waited += 50) < timeout_ms / 2) {
         impl->glib.post_after(50, *poll);
