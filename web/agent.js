@@ -59,12 +59,20 @@ function agentState() {
 }
 const AGENT_TEXT = { 'signed-out': 'Signed out', connecting: 'Signing in…', available: 'Available', ringing: 'Ringing', 'in-call': 'In call', held: 'On hold' };
 
+// SIP mode: whether the SIP server can route this DN's calls to us.
+const SIP_TEXT = { registering: 'SIP: registering…', registered: 'SIP: registered', failed: 'SIP: not registered',
+  lost: 'SIP: registration lost', unregistered: 'SIP: not registered' };
+function sipText() {
+  const r = gw.dn && gw.registration;
+  return r ? ` · ${SIP_TEXT[r.state] || r.state}` : '';
+}
+
 function render() {
   const a = agentState();
   document.body.dataset.agentState = a;
   const ap = $('agent-state');
   ap.dataset.state = a === 'in-call' ? 'active' : a;
-  ap.textContent = (AGENT_TEXT[a] || a) + (gw.dn ? ` · ${gw.dn}` : '');
+  ap.textContent = (AGENT_TEXT[a] || a) + (gw.dn ? ` · ${gw.dn}` : '') + sipText();
   const signedIn = !!gw.dn;
   $('signin-btn').textContent = signedIn ? 'Sign out' : 'Sign in';
   $('signin-btn').className = signedIn ? 'btn' : 'btn btn-primary';
@@ -199,6 +207,12 @@ async function signOut() {
 }
 
 gw.on('incoming', onIncoming);
+gw.on('registration', (r) => {
+  document.body.dataset.sip = r.state;
+  if (r.state !== 'registering') log(`SIP registration: ${r.state}${r.message ? ` (${r.message})` : ''}`);
+  render();
+});
+
 gw.on('signed-out', ({ reason, message }) => {
   notify(notice, message || `You were signed out (${reason}).`, 'error');
   log(`Signed out by the service: ${reason}`);

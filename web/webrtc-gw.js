@@ -17,6 +17,8 @@
  *
  * Gateway events: 'incoming' (Call), 'call' (Call, as soon as an outgoing call
  *   object exists), 'signed-out' ({reason, message}), 'closed' ({code, reason}),
+ *   'registration' ({state, message, sip_status}: the DN at the SIP server,
+ *   when the gateway has one; also kept in gw.registration),
  *   'error' (Error), 'event' (every raw event frame, in order).
  * Call events: 'state' (state, previous), 'ringing', 'early-media', 'answered',
  *   'ended' ({reason, message, sip_status}), 'held' / 'resumed' ({by}),
@@ -256,8 +258,13 @@ export class Gateway extends Emitter {
         this.emit('incoming', call);
         return;
       }
+      case 'registration':
+        this.registration = { state: ev.state, message: ev.message || '', sip_status: ev.sip_status };
+        this.emit('registration', this.registration);
+        return;
       case 'signed-out':
         this.dn = null;
+        this.registration = null;
         this.emit('signed-out', { reason: ev.reason, message: ev.message });
         return;
       default:

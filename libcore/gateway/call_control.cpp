@@ -36,8 +36,16 @@ std::string SignalingHub::new_call_id() {
   return id;
 }
 
-LocalMedia SignalingHub::local_media(unsigned shard) const {
-  return {make_local_ice(), media_.candidates(shard), media_.certificate()->fingerprint()};
+Status SignalingHub::prepare_local(CallParty& party, unsigned shard) {
+  std::uint16_t port = 0;
+  if (media_.per_leg_ports()) {
+    auto own = media_.open_leg_port(shard);
+    if (!own) return make_api_error(ErrorCode::overloaded, "No media port is free; try again later.");
+    party.own_port = std::move(*own);
+    port = party.own_port->local_endpoint().port;
+  }
+  party.local = {make_local_ice(), media_.candidates(shard, port), media_.certificate()->fingerprint()};
+  return {};
 }
 
 LegConfig SignalingHub::leg_config(const GatewayCall& call, const CallParty& party, const NegotiatedLeg& n,
@@ -54,6 +62,7 @@ LegConfig SignalingHub::leg_config(const GatewayCall& call, const CallParty& par
   c.mode = mode;
   c.tone_pt = n.pt;
   c.peer = peer;
+  c.own_port = party.own_port;
   return c;
 }
 
@@ -81,7 +90,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_call(CallOrigin origin, co
 Result<SignalingHub::StartedCall> SignalingHub::start_builtin(CallOrigin& origin, const Target& target, const std::string& sdp) {
   unsigned shard = media_.pick_shard();
   auto call = std::make_unique<GatewayCall>();
-  call->caller.local = local_media(shard);
+  if (auto st = prepare_local(call->caller, shard); !st) return st.error();
   auto leg = answer_builtin(sdp, target.kind, call->caller.local);
   if (!leg) return leg.error();
   call->id = new_call_id();
@@ -116,7 +125,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_agent(CallOrigin& origi
   }
   unsigned shard = media_.pick_shard();
   auto call = std::make_unique<GatewayCall>();
-  call->callee.local = local_media(shard);
+  if (auto st = prepare_local(call->callee, shard); !st) return st.error();
   auto offer = offer_to_agent(sdp, call->callee.local);
   if (!offer) return offer.error();
   call->id = new_call_id();
@@ -176,7 +185,7 @@ void SignalingHub::handle(RequestContext& ctx, const AnswerRequest& r) {
 // The agent's answer completes both legs; the caller gets its answer.
 Status SignalingHub::answer_call(GatewayCall& call, const std::string& sdp) {
   if (call.sip_incoming) return answer_sip_incoming(call, sdp);
-  call.caller.local = local_media(call.shard);
+  if (auto st = prepare_local(call.caller, call.shard); !st) return st;
   auto legs = complete_bridge(*call.agent_offer, sdp, call.caller.local);
   if (!legs) return legs.error();
   call.caller.leg = media_.new_leg_id();

@@ -25,6 +25,7 @@ struct CallParty {
   std::string name;                  // DN, "customer", "echo", "tone"
   LegId leg = 0;                     // 0: no browser leg (yet)
   LocalMedia local;
+  std::shared_ptr<net::DatagramPort> own_port;  // port-range mode: the leg's socket
   CallStats last_stats;
   bool media_ready = false;
 };

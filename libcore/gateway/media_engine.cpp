@@ -65,6 +65,14 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(boost::asio::io_context
     return make_error("gateway.rtp-ports", "the RTP port range needs at least one even/odd pair");
   }
   engine->rtp_bind_ = config.rtp_bind;
+  engine->bind_ = config.bind;
+  if (config.leg_ports) {
+    if (config.leg_ports->second < config.leg_ports->first) {
+      return make_error("gateway.media-ports", "the media port range is empty");
+    }
+    engine->leg_ports_ = config.leg_ports;
+    engine->leg_next_ = config.leg_ports->first;
+  }
   engine->rtp_min_ = engine->rtp_next_ = config.rtp_port_min;
   engine->rtp_max_ = config.rtp_port_max;
   if (config.shards == 0) config.shards = 1;
@@ -96,7 +104,21 @@ unsigned MediaEngine::pick_shard() {
   return best;
 }
 
-std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard) const {
+Result<std::shared_ptr<net::DatagramPort>> MediaEngine::open_leg_port(unsigned shard) {
+  if (!leg_ports_) return make_error("gateway.media-ports", "not in port-range mode");
+  auto& io = shards_.at(shard)->io();
+  auto [lo, hi] = *leg_ports_;
+  std::string host = bind_.to_string();
+  for (unsigned tried = 0; tried <= static_cast<unsigned>(hi - lo); ++tried) {
+    std::uint16_t port = leg_next_;
+    leg_next_ = port >= hi ? lo : static_cast<std::uint16_t>(port + 1);
+    auto sock = net::DatagramPort::open(io, Endpoint{Transport::udp, host, port, {}});
+    if (sock) return std::shared_ptr<net::DatagramPort>(std::move(*sock));
+  }
+  return make_error("gateway.media-ports-exhausted", "every port of the media port range is in use");
+}
+
+std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard, std::uint16_t own_port) const {
   std::vector<sdp::Candidate> out;
   std::uint16_t local_pref = 65535;
   for (const auto& ip : advertise_) {
@@ -106,7 +128,7 @@ std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard) const {
     c.transport = sdp::CandidateTransport::udp;
     c.priority = sdp::candidate_priority(sdp::CandidateType::host, local_pref--, 1);  // RFC 8445 §5.1.2.1
     c.address = ip.to_string();
-    c.port = shards_[shard]->port();
+    c.port = own_port != 0 ? own_port : shards_[shard]->port();
     c.type = sdp::CandidateType::host;
     out.push_back(std::move(c));
   }

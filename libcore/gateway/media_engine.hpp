@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct MediaEngineConfig {
   // call from [rtp_port_min, rtp_port_max], RTP on the even one.
   IpAddress rtp_bind = IpAddress::v4(0);
   std::uint16_t rtp_port_min = 20000, rtp_port_max = 29999;
+  // Port-range mode for browser media: each leg gets its own port from
+  // [min, max] on `bind` instead of sharing its shard's port.
+  std::optional<std::pair<std::uint16_t, std::uint16_t>> leg_ports;
 };
 
 struct ShardStatus {
@@ -47,7 +51,11 @@ class MediaEngine {
 
   // The shard with the fewest legs (ties: round robin).
   unsigned pick_shard();
-  [[nodiscard]] std::vector<sdp::Candidate> candidates(unsigned shard) const;
+  // Host candidates: the shard's port, or `own_port` in port-range mode.
+  [[nodiscard]] std::vector<sdp::Candidate> candidates(unsigned shard, std::uint16_t own_port = 0) const;
+  [[nodiscard]] bool per_leg_ports() const { return leg_ports_.has_value(); }
+  // Port-range mode: a bound socket for one browser leg on `shard`.
+  Result<std::shared_ptr<net::DatagramPort>> open_leg_port(unsigned shard);
   [[nodiscard]] const std::shared_ptr<const dtls::Certificate>& certificate() const { return certificate_; }
   LegId new_leg_id() { return ++last_leg_id_; }
 
@@ -77,6 +85,9 @@ class MediaEngine {
   unsigned next_shard_ = 0;
   IpAddress rtp_bind_;
   std::uint16_t rtp_min_ = 20000, rtp_max_ = 29999, rtp_next_ = 20000;
+  IpAddress bind_;
+  std::optional<std::pair<std::uint16_t, std::uint16_t>> leg_ports_;
+  std::uint16_t leg_next_ = 0;
 };
 
 // Addresses of the up, non-loopback interfaces (IPv4 first); loopback when

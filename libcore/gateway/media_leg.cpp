@@ -60,7 +60,7 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::create(LegConfig config, LegHost& ho
 
 bool MediaLeg::on_check(ByteView packet, const stun::Message& request, const SocketAddress& from, TimePoint now) {
   auto outcome = ice::answer_check(packet, request, config_.ice, from);
-  if (!outcome.response.empty()) host_.send_secure(outcome.response, from);
+  if (!outcome.response.empty()) host_.send_secure(outcome.response, from, config_.own_port.get());
   if (outcome.kind != ice::CheckOutcome::Kind::success) return false;
   last_check_ = now;  // RFC 7675 §5.1: a valid check (or its answer) refreshes consent
   // RFC 8445 §7.3.1.5: USE-CANDIDATE nominates; a later nomination wins (ICE restart, roaming).
@@ -87,7 +87,7 @@ void MediaLeg::on_plain(ByteView data, TimePoint now) {
 
 void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& to) {
   if (port == media::Port::secure) {
-    if (!to.is_unix()) host_.send_secure(data, to.inet());
+    if (!to.is_unix()) host_.send_secure(data, to.inet(), config_.own_port.get());
     return;
   }
   on_plain_out(data);

@@ -20,6 +20,7 @@
 #include "gateway/tone_source.hpp"
 #include "ice/lite_check.hpp"
 #include "media/bridge.hpp"
+#include "net/datagram_port.hpp"
 #include "util/clock.hpp"
 
 namespace gw::gateway {
@@ -42,6 +43,9 @@ struct LegConfig {
   LegId peer = 0;                           // linked: the other leg (same shard)
   Duration consent_timeout = seconds(30);   // RFC 7675 §5.1
   Duration ice_timeout = seconds(30);       // no nomination by then: ICE failed
+  // Port-range mode: the leg's own UDP socket (bound on the signaling
+  // thread, used on the shard's); null: the shard's shared port.
+  std::shared_ptr<net::DatagramPort> own_port;
 };
 
 // What a leg reports to the signaling side (through its shard).
@@ -59,7 +63,8 @@ struct LegEvent {
 class LegHost {
  public:
   virtual ~LegHost() = default;
-  virtual void send_secure(ByteView data, const SocketAddress& to) = 0;
+  // `via`: the leg's own socket, or null for the shard's shared port.
+  virtual void send_secure(ByteView data, const SocketAddress& to, net::DatagramPort* via) = 0;
   // Queues a plain RTP/RTCP packet for leg `to`, delivered after the current
   // packet is done (no re-entry into a bridge); `ssrc` rewrites the RTP SSRC.
   virtual void deliver_plain(LegId to, ByteView data, std::optional<std::uint32_t> ssrc) = 0;

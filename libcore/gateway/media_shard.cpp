@@ -49,7 +49,10 @@ void MediaShard::stop() {
   stopped_ = true;
   if (thread_.joinable()) {
     boost::asio::post(io_, [this] {
-      for (auto& [id, leg] : legs_) leg->close();
+      for (auto& [id, leg] : legs_) {
+        leg->close();
+        if (const auto& own = leg->config().own_port) own->close();
+      }
       plain_legs_.clear();
       port_socket_->flush();
       tick_.reset();
@@ -77,6 +80,10 @@ void MediaShard::add_legs(std::vector<LegConfig> legs) {
         continue;
       }
       by_ufrag_[(*leg)->config().ice.local_ufrag] = leg->get();
+      if (const auto& own = (*leg)->config().own_port) {
+        own->set_send_batching(true);
+        own->start([this, id](ByteView data, const net::PeerAddress& from) { on_leg_datagram(id, data, from); });
+      }
       legs_[id] = std::move(*leg);
       counters_.legs.fetch_add(1, std::memory_order_relaxed);
     }
@@ -131,6 +138,7 @@ void MediaShard::erase_leg(LegId id) {
     for (const auto& a : s->second) by_source_.erase(a);
     sources_of_.erase(s);
   }
+  if (const auto& own = it->second->config().own_port) own->close();
   legs_.erase(it);
   counters_.legs.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -203,8 +211,29 @@ void MediaShard::on_tick() {
   flush_events();
 }
 
-void MediaShard::send_secure(ByteView data, const SocketAddress& to) {
-  port_socket_->send_to(data, net::PeerAddress{to});
+void MediaShard::send_secure(ByteView data, const SocketAddress& to, net::DatagramPort* via) {
+  (via != nullptr ? via : port_socket_.get())->send_to(data, net::PeerAddress{to});
+}
+
+// Port-range mode: a datagram on a leg's own port. STUN still goes by ICE
+// username and media by validated source; both must be this leg's.
+void MediaShard::on_leg_datagram(LegId leg, ByteView data, const net::PeerAddress& from) {
+  if (from.is_unix()) return;
+  TimePoint now = Clock::now();
+  const SocketAddress& source = from.inet();
+  if (stun::looks_like_stun(data)) {
+    on_stun(data, source, now);
+  } else if (auto it = by_source_.find(source); it != by_source_.end()) {
+    if (it->second->id() == leg) {
+      it->second->on_secure(data, source, now);
+    } else {
+      counters_.wrong_port.fetch_add(1, std::memory_order_relaxed);
+    }
+  } else {
+    counters_.unknown_source.fetch_add(1, std::memory_order_relaxed);
+  }
+  drain_deferred(now);
+  flush_events();
 }
 
 void MediaShard::deliver_plain(LegId to, ByteView data, std::optional<std::uint32_t> ssrc) {

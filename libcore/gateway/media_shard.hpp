@@ -35,6 +35,7 @@ struct ShardCounters {
   std::atomic<std::uint64_t> stun_malformed{0};
   std::atomic<std::uint64_t> unknown_source{0};       // non-STUN from an address no check validated
   std::atomic<std::uint64_t> plain_no_leg{0};         // plain packet for a leg that is gone
+  std::atomic<std::uint64_t> wrong_port{0};           // on a leg's own port, but for another leg
 };
 
 class MediaShard final : private LegHost {
@@ -72,6 +73,7 @@ class MediaShard final : private LegHost {
   MediaShard(unsigned index, EventSink sink);
   void on_datagram(ByteView data, const net::PeerAddress& from);
   void on_stun(ByteView data, const SocketAddress& from, TimePoint now);
+  void on_leg_datagram(LegId leg, ByteView data, const net::PeerAddress& from);
   void on_tick();
   void arm_tick();
   void drain_deferred(TimePoint now);
@@ -79,7 +81,7 @@ class MediaShard final : private LegHost {
   void erase_leg(LegId id);
 
   // LegHost
-  void send_secure(ByteView data, const SocketAddress& to) override;
+  void send_secure(ByteView data, const SocketAddress& to, net::DatagramPort* via) override;
   void deliver_plain(LegId to, ByteView data, std::optional<std::uint32_t> ssrc) override;
   void report(LegEvent event) override;
 

@@ -139,7 +139,9 @@ class SignalingHub final : public ApiHandler {
   GatewayCall* call_for(RequestContext& ctx, const std::string& id, CallParty** party);
   LegConfig leg_config(const GatewayCall& call, const CallParty& party, const NegotiatedLeg& n, LegMode mode,
                        LegId peer) const;
-  LocalMedia local_media(unsigned shard) const;
+  // Our ICE credentials, candidates and fingerprint for `party`'s browser
+  // leg (in port-range mode with a port of its own). Fails when no port is free.
+  Status prepare_local(CallParty& party, unsigned shard);
   std::string new_call_id();
 
   // Sessions (signaling_hub.cpp).

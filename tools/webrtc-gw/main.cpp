@@ -212,17 +212,27 @@ struct Gateway {
     });
   }
 
+  // SIGHUP: certificates and the agents file; `reloaded` says what worked.
   void reload() {
+    json::object ev{{"event", "reloaded"}};
     if (auto st = server->reload_certificates(); !st) {
       GW_LOG(error) << "SIGHUP: certificates not reloaded: " << st.error().message;
+      ev["certificate_error"] = st.error().message;
     } else {
-      event({{"event", "reloaded"}, {"certificate", server->certificate_fingerprint()}});
+      ev["certificate"] = server->certificate_fingerprint();
     }
     if (!opts.agents_file.empty()) {
       auto agents = webrtc_gw::load_agents(opts.agents_file);
-      if (agents) hub->set_agents(std::move(*agents));
-      else GW_LOG(error) << "SIGHUP: agents not reloaded: " << agents.error().message;
+      if (agents) {
+        ev["agents"] = agents->size();
+        hub->set_agents(std::move(*agents));
+      } else {
+        GW_LOG(error) << "SIGHUP: agents not reloaded: " << agents.error().message;
+        ev["agents_error"] = agents.error().message;
+      }
     }
+    ev["ok"] = !ev.contains("certificate_error") && !ev.contains("agents_error");
+    event(std::move(ev));
   }
 
   void arm_stats() {

@@ -59,7 +59,8 @@ std::string uri_host(const std::string& uri) {
   return rest.substr(0, rest.find_first_of(":;>"));
 }
 
-Result<std::pair<std::uint16_t, std::uint16_t>> parse_port_range(const std::string& text) {
+Result<std::pair<std::uint16_t, std::uint16_t>> parse_port_range(const std::string& text,
+                                                                  const std::string& option = "--rtp-ports") {
   auto dash = text.find('-');
   try {
     if (dash == std::string::npos) throw std::invalid_argument("no dash");
@@ -67,7 +68,7 @@ Result<std::pair<std::uint16_t, std::uint16_t>> parse_port_range(const std::stri
     if (lo < 1024 || hi > 65535 || hi < lo + 1) throw std::out_of_range("range");
     return std::pair{static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi)};
   } catch (const std::exception&) {
-    return Error{"usage", "--rtp-ports: '" + text + "' is not MIN-MAX with 1024 <= MIN < MAX <= 65535"};
+    return Error{"usage", option + ": '" + text + "' is not MIN-MAX with 1024 <= MIN < MAX <= 65535"};
   }
 }
 
@@ -87,6 +88,9 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--media-port", o.media_port,
                  "UDP port for all browser media; media thread i uses PORT+i (0: any free port)")
       ->capture_default_str()->group(pub);
+  app.add_option("--media-port-range", o.media_port_range,
+                 "Browser media on a port per call leg from MIN-MAX instead of the one --media-port per thread")
+      ->group(pub);
   app.add_option("--media-threads", o.media_threads, "Media threads (0: one per core)")
       ->capture_default_str()->group(pub);
   app.add_option("--cert", o.cert, "PEM certificate for HTTPS (default: self-signed, kept in --state-dir)")
@@ -174,6 +178,11 @@ Result<gw::gateway::MediaEngineConfig> media_config(const Options& o) {
   }
   auto range = parse_port_range(o.rtp_ports);
   if (!range) return range.error();
+  if (!o.media_port_range.empty()) {
+    auto legs = parse_port_range(o.media_port_range, "--media-port-range");
+    if (!legs) return legs.error();
+    c.leg_ports = *legs;
+  }
   c.rtp_port_min = range->first;
   c.rtp_port_max = range->second;
   auto rtp_bind = gw::IpAddress::parse(o.private_bind);

@@ -41,6 +41,7 @@ struct Options {
   std::string sip_registrar, sip_proxy, sip_domain, sip_credentials, sip_user, sip_password, sip_from;
   unsigned sip_register_expires = 300;
   std::string rtp_ports = "20000-29999";
+  std::string media_port_range;  // browser media: a port per leg instead of --media-port
   bool skip_plan_check = false;
 };
 
