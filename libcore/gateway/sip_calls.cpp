@@ -199,8 +199,9 @@ void SignalingHub::on_sip_call(SipCallId id, const SipCallUpdate& u) {
   (this->*kHandlers.at(static_cast<std::size_t>(u.kind)))(*call, u);
 }
 
-void SignalingHub::on_sip_ringing(GatewayCall& call, const SipCallUpdate&) {
-  if (!call.sip_incoming) send_event(call.caller, RingingEvent{call.id});
+// The browser was told "ringing" when its call request was taken.
+void SignalingHub::on_sip_ringing(GatewayCall& call, const SipCallUpdate& u) {
+  emit({{"event", "sip-ringing"}, {"call_id", call.id}, {"status", u.status}});
 }
 
 void SignalingHub::on_sip_early_media(GatewayCall& call, const SipCallUpdate& u) {

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""A browser agent without a browser, for webrtc-gw's SIP-mode tests: signs
-in as a DN over the WebSocket API, prints every event as a JSON line, and
-answers (or rejects) incoming calls with a WebRTC answer built from the
-gateway's offer (ICE/DTLS values are made up: the signaling is what is
-tested; media is covered by the browser tests).
+"""A browser without a browser, for webrtc-gw's SIP-mode tests, over the
+WebSocket API; prints every event as a JSON line. ICE/DTLS values are made
+up: the signaling is what is tested (media is covered by the browser tests).
 
-  gw_sip_agent.py HOST PORT DN [--reject busy|--ignore] [--calls N] [--seconds S]
-
-Exits 0 after N calls ended (or S seconds with --calls 0), 1 on an error.
+Agent:  gw_sip_agent.py HOST PORT DN [--reject busy|--ignore] [--calls N] [--seconds S]
+  signs in as DN and answers (or rejects) incoming calls with a WebRTC
+  answer built from the gateway's offer; exits 0 after N calls ended (or S
+  seconds with --calls 0).
+Caller: gw_sip_agent.py HOST PORT - --call TARGET [--hold] [--seconds S]
+  calls TARGET with a WebRTC offer (PCMU, telephone-event); once answered,
+  optionally holds and resumes (waiting for the gateway's held/resumed),
+  then hangs up; exits 0 when the call ended.
 """
 import argparse
 import json
@@ -36,8 +39,57 @@ def answer_for(offer):
     return "\r\n".join(lines) + "\r\n"
 
 
+OFFER = "\r\n".join([
+    "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic: WMS",
+    "m=audio 9 UDP/TLS/RTP/SAVPF 0 101", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+    "a=ice-ufrag:cllr", "a=ice-pwd:abcdefghijklmnopqrstuvwx", "a=ice-options:trickle",
+    "a=fingerprint:sha-256 " + ":".join(["CD"] * 32), "a=setup:actpass", "a=mid:0", "a=sendrecv",
+    "a=rtcp-mux", "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16"]) + "\r\n"
+
+
 def say(obj):
     print(json.dumps(obj), flush=True)
+
+
+def next_event(ws, deadline):
+    while time.time() < deadline:
+        if not ws.buf and not ws.sock.pending() and not select.select([ws.sock], [], [], 0.5)[0]:
+            continue
+        msg = ws.recv_json()
+        if msg.get("type") == "event":
+            say(msg)
+            return msg
+    return None
+
+
+def wait_event(ws, names, deadline):
+    while True:
+        ev = next_event(ws, deadline)
+        if ev is None or ev["event"] in names:
+            return ev
+
+
+def run_caller(ws, a):
+    deadline = time.time() + a.seconds
+    ws.request("hello", versions=[1], client="gw_sip_agent.py")
+    r = ws.request("call", target=a.call, sdp=OFFER)
+    say({"step": "call", "ok": bool(r.get("ok")), "response": r})
+    if not r.get("ok"):
+        return 1
+    cid = r["call_id"]
+    ev = wait_event(ws, {"answered", "ended"}, deadline)
+    if ev is None or ev["event"] != "answered":
+        return 1
+    if a.hold:
+        for req, want in (("hold", "held"), ("resume", "resumed")):
+            r = ws.request(req, call_id=cid)
+            say({"step": req, "ok": bool(r.get("ok")), "response": r})
+            time.sleep(0.5)  # the re-INVITE's transaction completes
+    r = ws.request("hangup", call_id=cid)
+    say({"step": "hangup", "ok": bool(r.get("ok"))})
+    ev = wait_event(ws, {"ended"}, deadline)
+    ws.close()
+    return 0 if ev is not None else 1
 
 
 def main():
@@ -49,8 +101,12 @@ def main():
     p.add_argument("--ignore", action="store_true", help="let incoming calls ring (no answer)")
     p.add_argument("--calls", type=int, default=1, help="exit after this many calls ended (0: run --seconds)")
     p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--call", default=None, help="caller mode: call this target")
+    p.add_argument("--hold", action="store_true", help="caller mode: hold and resume once answered")
     a = p.parse_args()
     ws = WebSocket(a.host, a.port, timeout=a.seconds)
+    if a.call:
+        sys.exit(run_caller(ws, a))
     hello = ws.request("hello", versions=[1], client="gw_sip_agent.py")
     signin = ws.request("signin", dn=a.dn)
     say({"step": "signin", "ok": bool(hello.get("ok")) and bool(signin.get("ok")), "response": signin})

@@ -14,7 +14,11 @@
 #  6. an agent that never answers: the caller gets 480 at the ring timeout;
 #     a customer call to a SIP side that rings forever: CANCEL at the ring
 #     timeout (sipp uas_ring_cancel.xml passes);
-#  7. SIGTERM with an agent signed in: un-REGISTER, exit 0.
+#  7. a customer (WebSocket) calls a sipp UAS that challenges the INVITE
+#     (407, the gateway's --sip-user) and answers 183 with SDP first: the
+#     customer gets early-media, then answered; hold and resume by re-INVITE
+#     (a=sendonly, then sendrecv) against sipp's uas_hold.xml;
+#  8. SIGTERM with an agent signed in: un-REGISTER, exit 0.
 # Ports 35400-35499 and RTP 35700-35799.
 source "$GW_SOURCE_DIR/tests/sip/lib.sh"
 need kamailio sipp python3 timeout ss
@@ -24,7 +28,7 @@ AGENT="python3 $SRC/tests/integration/gw_sip_agent.py"
 [[ -x $GW_BIN && -x $LOAD ]] || fail "webrtc-gw or bench/gw_load not built"
 
 KAM=35400 ECHO=35410 ECHO_MEDIA=35420 GWSIP=35430 HTTPS=35443 MEDIA=35450 UAC=35460 UAC_MEDIA=35470
-RING=35480 LEG=35490
+RING=35480 LEG=35490 UAS2=35415 UAS2_MEDIA=35425
 start_kamailio $KAM
 bg ECHO_PID timeout 120 sipp -sn uas -i 127.0.0.1 -p $ECHO -mi 127.0.0.1 -mp $ECHO_MEDIA -rtp_echo -nostdin \
   >"$TMP/sipp-echo.log" 2>&1
@@ -33,7 +37,8 @@ bg RING_PID timeout 120 sipp -sf "$SIPDIR/uas_ring_cancel.xml" -i 127.0.0.1 -p $
 printf '# DN PASSWORD\nalice alice-secret\nbob bob-secret\n' >"$TMP/creds"
 bg GW_PID timeout 150 "$GW_BIN" --public-bind 127.0.0.1 --https-port $HTTPS --media-port $MEDIA --media-threads 1 \
   --private-bind 127.0.0.1 --sip-port $GWSIP --sip-registrar "sip:127.0.0.1:$KAM" --sip-domain 127.0.0.1 \
-  --sip-credentials "$TMP/creds" --rtp-ports 35700-35799 --ring-timeout 3 --state-dir "$TMP/state" \
+  --sip-credentials "$TMP/creds" --sip-user carol --sip-password pw --sip-from sip:carol@sipp.test \
+  --rtp-ports 35700-35799 --ring-timeout 3 --state-dir "$TMP/state" \
   --skip-plan-check --json >"$TMP/gw.out" 2>"$TMP/gw.err"
 wait_for "$TMP/gw.out" '"event":"listening"' 10
 grep -q '"sip":"udp:127.0.0.1:35430"' "$TMP/gw.out" || fail "listening event lacks the SIP address"
@@ -114,7 +119,25 @@ timeout 20 "$LOAD" --gateway 127.0.0.1:$HTTPS --target "sip:ring@127.0.0.1:$RING
 wait_exit "$RING_PID" 10
 [[ $RC == 0 ]] || fail "sipp uas_ring_cancel exit $RC (no CANCEL?)"
 
-echo "== 7. SIGTERM with an agent signed in: un-REGISTER, exit 0"
+echo "== 7. digest on INVITE, early media, hold and resume by re-INVITE"
+bg UAS2_PID timeout 30 sipp -sf "$SIPDIR/uas_auth_early.xml" -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA \
+  -m 1 -nostdin >"$TMP/sipp-early.log" 2>&1
+sleep 0.5
+timeout 20 $AGENT 127.0.0.1 $HTTPS - --call "sip:auth@127.0.0.1:$UAS2" --seconds 15 >"$TMP/early.out" 2>"$TMP/early.err" ||
+  fail "the early-media call failed"
+grep -q '"event": "early-media".*m=audio' "$TMP/early.out" || fail "no early-media event with an answer"
+grep -q '"event": "answered"' "$TMP/early.out" || fail "not answered after early media"
+wait_exit "$UAS2_PID" 10
+[[ $RC == 0 ]] || fail "sipp uas_auth_early exit $RC (407 answered as carol? BYE?)"
+bg UAS2_PID timeout 30 sipp -sf "$SIPDIR/uas_hold.xml" -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA \
+  -m 1 -nostdin >"$TMP/sipp-hold.log" 2>&1
+sleep 0.5
+timeout 20 $AGENT 127.0.0.1 $HTTPS - --call "sip:hold@127.0.0.1:$UAS2" --hold --seconds 15 >"$TMP/hold.out" \
+  2>"$TMP/hold.err" || fail "the hold call failed"
+wait_exit "$UAS2_PID" 10
+[[ $RC == 0 ]] || fail "sipp uas_hold exit $RC (no re-INVITE sendonly/sendrecv, or no BYE)"
+
+echo "== 8. SIGTERM with an agent signed in: un-REGISTER, exit 0"
 n=$(grep -c '"dn":"alice","state":"registered"' "$TMP/gw.out")
 bg AGENT_PID timeout 30 $AGENT 127.0.0.1 $HTTPS alice --calls 0 --seconds 20 >"$TMP/alice2.out" 2>"$TMP/alice2.err"
 wait_count "$TMP/gw.out" '"dn":"alice","state":"registered"' "$n" 10
