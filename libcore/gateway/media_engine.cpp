@@ -53,8 +53,10 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(boost::asio::io_context
   engine->advertise_ = config.advertise;
   if (engine->advertise_.empty()) {
     if (config.bind.is_unspecified()) {
+      // "::" is a dual-stack socket (IPV6_V6ONLY off): both families are reachable.
+      bool dual = config.bind.family == IpAddress::Family::v6;
       for (const auto& ip : interface_addresses()) {
-        if (ip.family == config.bind.family) engine->advertise_.push_back(ip);
+        if (dual || ip.family == config.bind.family) engine->advertise_.push_back(ip);
       }
     } else {
       engine->advertise_.push_back(config.bind);
