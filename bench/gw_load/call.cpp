@@ -196,6 +196,7 @@ void Call::on_echo(ByteView packet, TimePoint now) {
   media_.received++;
   if (media_.received > 1 && n < highest_) media_.late++;
   highest_ = std::max(highest_, n);
+  media_.highest_echoed = std::max<std::uint64_t>(media_.highest_echoed, std::uint64_t{n} + 1);
   std::uint64_t sent = (std::uint64_t{load_be32(pl + 12)} << 32) | load_be32(pl + 16);
   if (ctx_.rtt) ctx_.rtt->add(static_cast<double>(steady_ns(now) - sent) / 1e6);
 }

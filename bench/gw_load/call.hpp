@@ -34,6 +34,7 @@ struct MediaCounters {
   std::uint64_t foreign = 0;               // not ours: another call's payload (misrouted)
   std::uint64_t unmarked = 0;              // RTP without our payload marker (not an echo)
   std::uint64_t rtcp = 0;
+  std::uint64_t highest_echoed = 0;        // index of the newest echoed packet + 1 (0: none)
 };
 
 class Call : public media::Bridge::Output {

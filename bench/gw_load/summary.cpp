@@ -9,6 +9,7 @@ namespace {
 struct Totals {
   std::uint64_t up = 0, sent = 0, received = 0, late = 0, dup = 0, foreign = 0, unmarked = 0, rtcp = 0;
   std::uint64_t srtp_drops = 0, peer_gone = 0, consent_lost = 0;
+  std::uint64_t silent_at_end = 0;  // up, but none of its last 2 s of packets came back
   double worst_loss = 0;
   IceCounters ice;
   std::vector<double> setup, ice_ms, dtls_ms;
@@ -44,6 +45,8 @@ void add_call(Totals& t, const CallRecord& c) {
   t.unmarked += m.unmarked;
   t.rtcp += m.rtcp;
   t.srtp_drops += c.srtp_drops;
+  // 100 packets = 2 s of G.711 at 20 ms: a call silenced for good shows here.
+  if (m.sent > 150 && m.highest_echoed + 100 < m.sent) t.silent_at_end++;
   t.peer_gone += c.peer_gone ? 1 : 0;
   t.consent_lost += c.consent_lost ? 1 : 0;
   // A call that was up but got nothing back at all is 100% loss, not "no data".
@@ -108,6 +111,7 @@ json::object make_summary(const RunInfo& info, const std::vector<WorkerResults>&
                                            (static_cast<double>(t.up) * 50 * info.duration_s),
                                        0.1)},
       {"packets_received", t.received},
+      {"calls_silent_at_end", t.silent_at_end},
       {"loss_pct", round_to(loss, 0.001)},
       {"worst_call_loss_pct", round_to(t.worst_loss, 0.001)},
       {"rtt_ms", rtt.to_json()},

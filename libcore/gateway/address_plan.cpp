@@ -48,6 +48,10 @@ std::vector<PlanFinding> check_static_plan(const AddressPlan& plan) {
                                 ", a loopback address: only a browser on this host can reach it"});
     }
   }
+  if (plan.private_bind && plan.private_bind->is_unspecified()) {
+    out.push_back({false, "SIP and RTP listen on every interface, the public one too (--private-bind " +
+                              plan.private_bind->to_string() + "): give --private-bind the enterprise address"});
+  }
   if (!plan.private_advertised.empty()) {
     auto priv = IpAddress::parse(plan.private_advertised);
     if (priv && std::find(plan.public_advertised.begin(), plan.public_advertised.end(), *priv) !=

@@ -277,8 +277,10 @@ void SignalingHub::end_call(const std::string& call_id, const CallParty* by, End
     EndReason r = by == &call->caller ? reason : other_reason;
     call->http_reply({409, http_call_failed_body(to_string(r), describe(r)), "application/json", {}});
   }
+  // The browser's side of the media (a SIP caller has no stats of its own).
+  const CallStats& s = call->sip ? call->browser_party().last_stats : call->caller.last_stats;
   emit({{"event", "call-ended"}, {"call_id", call->id}, {"reason", to_string(by == &call->callee ? other_reason : reason)},
-        {"packets_in", call->caller.last_stats.packets_received}, {"packets_out", call->caller.last_stats.packets_sent}});
+        {"packets_in", s.packets_received}, {"packets_out", s.packets_sent}});
 }
 
 void SignalingHub::on_leg_event(const LegEvent& ev) {

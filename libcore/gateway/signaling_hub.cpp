@@ -179,9 +179,6 @@ void SignalingHub::handle(RequestContext& ctx, const SigninRequest& r) {
       return fail(ctx, make_api_error(ErrorCode::auth_failed, "Wrong DN or secret."));
     }
   }
-  if (sip_ != nullptr && !sip_->can_register(r.dn)) {
-    return fail(ctx, make_api_error(ErrorCode::auth_failed, "The gateway has no SIP credentials for " + r.dn + "."));
-  }
   // A second sign-in of the same DN takes it over (API §3); the SIP
   // registration stays (same AOR and Contact).
   std::optional<ConnectionId> previous;
@@ -193,9 +190,12 @@ void SignalingHub::handle(RequestContext& ctx, const SigninRequest& r) {
       sign_out(*os->second, "signed-in-elsewhere", r.dn + " signed in elsewhere.");
     }
   }
-  if (sip_ != nullptr) sip_->register_dn(r.dn);  // re-registers when taken over
+  if (sip_ != nullptr) sip_->register_dn(r.dn);  // kept as it is when taken over
   emit({{"event", "signed-in"}, {"dn", r.dn}, {"session", s.session_id}});
   respond(ctx, signin_response(*ctx.id, r.dn));
+  if (auto known = sip_registrations_.find(r.dn); known != sip_registrations_.end()) {
+    send_event(s.id, known->second);  // a takeover: the binding's state as it is
+  }
 }
 
 void SignalingHub::release_dn(Session& s) {

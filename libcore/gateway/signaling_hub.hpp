@@ -167,6 +167,7 @@ class SignalingHub final : public ApiHandler {
   stun::RateLimiter signin_failures_;
   SipSide* sip_ = nullptr;
   std::unordered_map<SipCallId, std::string> call_of_sip_;
+  std::unordered_map<std::string, RegistrationEvent> sip_registrations_;  // DN -> its last state
   bool shutting_down_ = false;
   std::uint64_t call_seq_ = 0;
   HubCounters counters_;

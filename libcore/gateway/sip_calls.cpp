@@ -307,11 +307,13 @@ void SignalingHub::on_sip_registration(const SipRegistrationUpdate& u) {
   if (e.status != 0) o["status"] = e.status;
   if (!e.reason.empty()) o["reason"] = e.reason;
   emit(std::move(o));
-  auto reg = registrar_.find(u.dn);
-  if (reg == registrar_.end()) return;
   std::optional<int> status;
   if (e.status != 0) status = e.status;
-  send_event(reg->second, RegistrationEvent{u.dn, state, e.reason, status});
+  RegistrationEvent ev{u.dn, state, e.reason, status};
+  if (e.state == sip::RegistrationState::unregistered) sip_registrations_.erase(u.dn);
+  else sip_registrations_[u.dn] = ev;  // told again to a session that takes the DN over
+  auto reg = registrar_.find(u.dn);
+  if (reg != registrar_.end()) send_event(reg->second, ev);
 }
 
 }  // namespace gw::gateway

@@ -63,6 +63,8 @@ struct SipSide::Impl {
   void on_call_event(SipCallId id, const sip::CallEvent& ev);
   void on_incoming(const std::shared_ptr<sip::Call>& call);
   void start_call(SipCallId id, const std::string& uri, std::string offer);
+  // Shutdown: waits (polling every 50 ms) for the un-REGISTERs and BYEs, then stops the stack.
+  void stop_when_idle(std::shared_ptr<std::function<void()>> finished, unsigned waited, unsigned timeout_ms);
 };
 
 namespace {
@@ -174,7 +176,7 @@ SipSide::~SipSide() {
   impl_->glib.stop();
 }
 
-bool SipSide::can_register(const std::string& dn) const {
+bool SipSide::has_credentials(const std::string& dn) const {
   return config_.dn_credentials.contains(dn) || config_.any_dn_credentials.has_value();
 }
 
@@ -274,23 +276,19 @@ void SipSide::shutdown(std::function<void()> done, unsigned timeout_ms) {
     impl->registrations.clear();
     for (auto& [id, entry] : impl->calls) entry.call->hangup();
     // The un-REGISTERs and BYEs go out first; then the stack stops.
-    auto waited = std::make_shared<unsigned>(0);
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [impl, finished, waited, poll, timeout_ms] {
-      if (!impl->ua) {  // the SipSide is being destroyed (a second signal): nothing to wait for
-        *poll = nullptr;
-        return;
-      }
-      bool idle = impl->ua->registrations() == 0 && impl->calls.empty();
-      if (!idle && (*waited += 50) < timeout_ms / 2) {
-        impl->glib.post_after(50, *poll);
-        return;
-      }
-      *poll = nullptr;  // breaks the cycle
-      impl->ua->shutdown([impl, finished] { impl->to_signaling([finished] { (*finished)(); }); }, timeout_ms / 2);
-    };
-    (*poll)();
+    impl->stop_when_idle(std::move(finished), 0, timeout_ms);
   });
+}
+
+void SipSide::Impl::stop_when_idle(std::shared_ptr<std::function<void()>> finished, unsigned waited,
+                                   unsigned timeout_ms) {
+  if (!ua) return;  // the SipSide is being destroyed (a second signal): nothing to wait for
+  bool idle = ua->registrations() == 0 && calls.empty();
+  if (!idle && waited < timeout_ms / 2) {
+    glib.post_after(50, [this, finished, waited, timeout_ms] { stop_when_idle(finished, waited + 50, timeout_ms); });
+    return;
+  }
+  ua->shutdown([this, finished] { to_signaling([finished] { (*finished)(); }); }, timeout_ms / 2);
 }
 
 }  // namespace gw::gateway

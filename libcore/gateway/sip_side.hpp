@@ -74,7 +74,9 @@ class SipSide {
   SipSide(const SipSide&) = delete;
   SipSide& operator=(const SipSide&) = delete;
 
-  [[nodiscard]] bool can_register(const std::string& dn) const;
+  // Whether --sip-credentials has a password for `dn` (a registrar that
+  // challenges a DN without one refuses it: the registration event says so).
+  [[nodiscard]] bool has_credentials(const std::string& dn) const;
   [[nodiscard]] std::string uri_for_dn(const std::string& dn) const;  // sip:DN@domain
   [[nodiscard]] const SipSideConfig& config() const { return config_; }
 

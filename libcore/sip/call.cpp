@@ -37,6 +37,7 @@ struct Call::Impl final : detail::HandleOwner {
   bool is_incoming = false;
   CallPhase phase = CallPhase::idle;
   std::string call_id, remote_uri, request_uri;
+  std::string invite_uri, invite_offer;  // the last initial INVITE's Request-URI and SDP
   std::shared_ptr<MediaNegotiator> media;
   Handler handler;
   std::string remote_offer;     // incoming INVITE's offer
@@ -76,6 +77,8 @@ struct Call::Impl final : detail::HandleOwner {
   void report_remote_direction(bool first);
   MediaDirection wanted_direction() const { return local_hold ? MediaDirection::sendonly : MediaDirection::sendrecv; }
   void send_reinvite(Pending what);
+  void send_invite(const std::optional<detail::OwnAuthorization>& auth);
+  void authenticate(const SipEvent& ev, bool reinvite);
   void destroy_handle();
 
   // Per-event handlers (the dispatch table).
@@ -154,17 +157,27 @@ bool Call::Impl::invite(const std::string& target) {
   nh = nua_handle(core.nua, static_cast<detail::HandleOwner*>(this), NUTAG_URL(target.c_str()),
                   SIPTAG_TO_STR(target.c_str()), TAG_END());
   if (!nh) return false;
-  std::string offer = media ? media->create_offer(wanted_direction()) : std::string();
-  const std::string& contact = core.config.contact;
-  nua_invite(nh, TAG_IF(!offer.empty(), SIPTAG_CONTENT_TYPE_STR(kSdp)),
-             TAG_IF(!offer.empty(), SIPTAG_PAYLOAD_STR(offer.c_str())),
-             TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())), TAG_END());
+  invite_uri = target;
+  invite_offer = media ? media->create_offer(wanted_direction()) : std::string();
+  send_invite(std::nullopt);
   phase = CallPhase::calling;
   CallEvent ev;  // "trying": the INVITE is out (nua does not report 100 Trying)
   ev.kind = CallEventKind::trying;
   ev.target = target;
   emit(std::move(ev));
   return true;
+}
+
+// The initial INVITE, again with our own credentials after an RFC 8760
+// challenge (same handle: same Call-ID and From tag, next CSeq, RFC 3261 §22.2).
+void Call::Impl::send_invite(const std::optional<detail::OwnAuthorization>& auth) {
+  const std::string& offer = invite_offer;
+  const std::string& contact = core.config.contact;
+  tag_type_t auth_tag = auth ? detail::authorization_tag(*auth) : tag_skip;
+  tag_value_t auth_value = auth ? tag_str_v(auth->value.c_str()) : 0;
+  nua_invite(nh, TAG_IF(!offer.empty(), SIPTAG_CONTENT_TYPE_STR(kSdp)),
+             TAG_IF(!offer.empty(), SIPTAG_PAYLOAD_STR(offer.c_str())),
+             TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())), auth_tag, auth_value, TAG_END());
 }
 
 void Call::Impl::respond_sdp(int status, const char* phrase, const std::string& sdp, bool in_callback) {
@@ -206,18 +219,30 @@ void Call::Impl::on_r_invite(Impl& c, const SipEvent& ev) {
     }
     return;
   }
-  if (ev.status == 401 || ev.status == 407) {
-    std::string auth = detail::auth_string_for(ev, c.core.config.credentials, c.core.config.from);
-    if (!auth.empty() && ++c.auth_tries <= 2) {
-      nua_authenticate(c.nh, NUTAG_AUTH(auth.c_str()), TAG_END());
-      return;
-    }
-    if (!reinvite) return c.end(EndCause::auth_failed, ev.status, ev.phrase);
-  }
+  if (ev.status == 401 || ev.status == 407) return c.authenticate(ev, reinvite);
   if (reinvite) return c.on_reinvite_result(ev);
   if (ev.status < 300) return c.on_invite_2xx(ev);
   if (ev.status < 400) return c.on_redirect(ev);
   c.on_final_failure(ev);
+}
+
+// RFC 3261 §22.2: answer a 401/407 at most twice. RFC 8760 algorithms on the
+// initial INVITE we answer ourselves; MD5 (and re-INVITEs) go to sofia-sip.
+void Call::Impl::authenticate(const SipEvent& ev, bool reinvite) {
+  const Credentials& cred = core.config.credentials;
+  if (!reinvite && auth_tries < 2) {
+    if (auto own = detail::rfc8760_answer(ev, cred, core.config.from, "INVITE", invite_uri)) {
+      ++auth_tries;
+      return send_invite(own);
+    }
+  }
+  std::string auth = detail::auth_string_for(ev, cred, core.config.from);
+  if (!auth.empty() && ++auth_tries <= 2) {
+    nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
+    return;
+  }
+  if (!reinvite) return end(EndCause::auth_failed, ev.status, ev.phrase);
+  on_reinvite_result(ev);
 }
 
 void Call::Impl::on_invite_2xx(const SipEvent& ev) {

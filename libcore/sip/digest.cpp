@@ -208,6 +208,21 @@ Result<std::string> digest_authorization(const DigestChallenge& ch, const Digest
   return out;
 }
 
+bool is_rfc8760(DigestAlgorithm alg) {
+  return alg != DigestAlgorithm::md5 && alg != DigestAlgorithm::md5_sess;
+}
+
+std::optional<std::string> rfc8760_authorization(const std::vector<std::string>& challenges,
+                                                 std::string_view realm, const DigestRequest& req) {
+  for (const auto& text : challenges) {
+    auto ch = parse_digest_challenge(text);
+    if (!ch || !ch->algorithm() || !is_rfc8760(*ch->algorithm())) continue;
+    if (!realm.empty() && ch->realm != realm) continue;
+    if (auto header = digest_authorization(*ch, req)) return *header;
+  }
+  return std::nullopt;
+}
+
 Result<std::string> sofia_auth_string(std::string_view scheme, std::string_view realm,
                                       std::string_view user, std::string_view password) {
   if (realm.find('"') != std::string_view::npos)

@@ -57,6 +57,17 @@ Result<std::string> digest_response(const DigestChallenge& ch, const DigestReque
 // A complete Authorization / Proxy-Authorization header value.
 Result<std::string> digest_authorization(const DigestChallenge& ch, const DigestRequest& req);
 
+// RFC 8760's algorithms (SHA-256, SHA-512-256 and their -sess forms): the
+// ones sofia-sip's nua_authenticate() cannot answer (it does MD5 only).
+bool is_rfc8760(DigestAlgorithm alg);
+
+// The Authorization / Proxy-Authorization value answering the first
+// challenge in `challenges` (header values) that uses an RFC 8760 algorithm
+// and, when `realm` is not empty, that realm; nullopt when there is none.
+// MD5 challenges are skipped: they stay with sofia-sip.
+std::optional<std::string> rfc8760_authorization(const std::vector<std::string>& challenges,
+                                                 std::string_view realm, const DigestRequest& req);
+
 // sofia-sip's credential string for nua_authenticate(NUTAG_AUTH()):
 // `Digest:"realm":user:password`. Returns an error when a field would break
 // its syntax (a '"' in the realm, a ':' in the user name).

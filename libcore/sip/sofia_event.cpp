@@ -165,6 +165,18 @@ std::string auth_string_for(const SipEvent& ev, const Credentials& cred, const s
   return {};
 }
 
+std::optional<OwnAuthorization> rfc8760_answer(const SipEvent& ev, const Credentials& cred, const std::string& aor,
+                                               const char* method, const std::string& uri) {
+  DigestRequest req{method, uri, auth_user(cred, aor), cred.password, random_hex(16), 1, ""};
+  auto value = rfc8760_authorization(ev.challenges, cred.realm, req);
+  if (!value) return std::nullopt;
+  return OwnAuthorization{std::move(*value), ev.proxy_challenge};
+}
+
+tag_type_t authorization_tag(const OwnAuthorization& a) {
+  return a.proxy ? siptag_proxy_authorization_str : siptag_authorization_str;
+}
+
 unsigned schedule_timer(GlibThread& loop, unsigned ms, std::function<void()> fn) {
   GSource* src = g_timeout_source_new(ms);
   g_source_set_callback(src, fire_timer, new Timer{std::move(fn)}, free_timer);

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sip/call.hpp"
@@ -50,6 +51,16 @@ std::string url_text(const url_t* url);
 // The Digest credentials for every challenge in `ev` ("Digest:\"realm\":u:p"),
 // or empty when there is nothing we can answer.
 std::string auth_string_for(const SipEvent& ev, const Credentials& cred, const std::string& aor);
+// RFC 8760 (SHA-256, SHA-512-256), which sofia-sip cannot answer: our own
+// Authorization for `method` to `uri` after the 401/407 in `ev`, to send
+// with the request again as authorization_tag(a), tag_str_v(a.value.c_str()).
+struct OwnAuthorization {
+  std::string value;
+  bool proxy = false;  // Proxy-Authorization (407) rather than Authorization (401)
+};
+std::optional<OwnAuthorization> rfc8760_answer(const SipEvent& ev, const Credentials& cred, const std::string& aor,
+                                               const char* method, const std::string& uri);
+tag_type_t authorization_tag(const OwnAuthorization& a);
 // The digest user: --user, else the user part of the AOR.
 std::string auth_user(const Credentials& cred, const std::string& aor);
 std::string random_hex(std::size_t bytes);

@@ -9,7 +9,6 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "sip/digest.hpp"
 #include "sip/dispatch.hpp"
 #include "sip/registration_policy.hpp"
 #include "sip/sofia_internal.hpp"
@@ -117,26 +116,14 @@ class Registration final : public HandleOwner {
   // RFC 8760 algorithms sofia-sip lacks (SHA-256, SHA-512-256): we compute
   // the Authorization ourselves and send the REGISTER again with it.
   bool authenticate_ourselves(const SipEvent& ev) {
-    for (const auto& text : ev.challenges) {
-      auto ch = parse_digest_challenge(text);
-      if (!ch || !ch->algorithm() || *ch->algorithm() == DigestAlgorithm::md5 ||
-          *ch->algorithm() == DigestAlgorithm::md5_sess)
-        continue;
-      const Credentials& cred = who_.credentials;
-      if (!cred.realm.empty() && cred.realm != ch->realm) continue;
-      DigestRequest req{"REGISTER", opts_.registrar, detail::auth_user(cred, who_.aor), cred.password,
-                        detail::random_hex(16), 1, ""};
-      auto header = digest_authorization(*ch, req);
-      if (!header) continue;
-      std::string expires = std::to_string(opts_.expires);
-      const std::string& contact = who_.contact;
-      nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
-                   TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())),
-                   TAG_IF(ev.proxy_challenge, SIPTAG_PROXY_AUTHORIZATION_STR(header->c_str())),
-                   TAG_IF(!ev.proxy_challenge, SIPTAG_AUTHORIZATION_STR(header->c_str())), TAG_END());
-      return true;
-    }
-    return false;
+    auto auth = detail::rfc8760_answer(ev, who_.credentials, who_.aor, "REGISTER", opts_.registrar);
+    if (!auth) return false;
+    std::string expires = std::to_string(opts_.expires);
+    const std::string& contact = who_.contact;
+    nua_register(nh_, NUTAG_REGISTRAR(opts_.registrar.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
+                 TAG_IF(!contact.empty(), SIPTAG_CONTACT_STR(contact.c_str())), detail::authorization_tag(*auth),
+                 tag_str_v(auth->value.c_str()), TAG_END());
+    return true;
   }
 
   void authenticate(const SipEvent& ev, nua_handle_t* nh) {

@@ -146,6 +146,7 @@ struct Gateway {
     plan.public_bind = *IpAddress::parse(opts.public_bind);
     plan.public_advertised = media->advertised();
     plan.private_advertised = private_address;
+    if (sip_cfg) plan.private_bind = IpAddress::parse(opts.private_bind).value();
     plan.stun_urls = opts.stun;
     plan_check = check_address_plan(io, plan, [this](const PlanReport& r) {
       json::array findings;

@@ -37,7 +37,7 @@ void add_sip_options(CLI::App& app, Options& o) {
       ->group(g);
   app.add_option("--sip-credentials", o.sip_credentials,
                  "File of digest credentials: 'DN PASSWORD' or 'DN USER PASSWORD' per line, '* USER PASSWORD' for any DN")
-      ->group(g);
+      ->check(CLI::ExistingFile)->group(g);
   app.add_option("--sip-user", o.sip_user, "The gateway's own SIP account (From of customer calls, INVITE auth)")->group(g);
   app.add_option("--sip-password", o.sip_password, "Password of --sip-user")->group(g);
   app.add_option("--sip-from", o.sip_from, "From URI of customer calls (default: sip:USER@DOMAIN)")->group(g);
