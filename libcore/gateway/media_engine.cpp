@@ -180,7 +180,12 @@ void MediaEngine::stop() {
 
 std::vector<ShardStatus> MediaEngine::status() const {
   std::vector<ShardStatus> out;
-  for (const auto& s : shards_) out.push_back({s->index(), s->port(), s->leg_count()});
+  for (const auto& s : shards_) {
+    const auto& c = s->counters();
+    auto r = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+    out.push_back({s->index(), s->port(), s->leg_count(), r(c.unknown_source), r(c.stun_unknown_ufrag),
+                   r(c.stun_malformed), r(c.plain_no_leg), r(c.wrong_port)});
+  }
   return out;
 }
 

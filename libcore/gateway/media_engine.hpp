@@ -37,6 +37,8 @@ struct ShardStatus {
   unsigned index = 0;
   std::uint16_t port = 0;
   std::uint64_t legs = 0;
+  // Counted drops (per-packet failures are counted, never thrown).
+  std::uint64_t unknown_source = 0, stun_unknown_ufrag = 0, stun_malformed = 0, plain_no_leg = 0, wrong_port = 0;
 };
 
 class MediaEngine {

@@ -1,5 +1,7 @@
 #include "gateway/sip_call_media.hpp"
 
+#include <algorithm>
+
 #include "sdp/avp_offer_answer.hpp"
 #include "sip/sdp_negotiator.hpp"
 
@@ -54,14 +56,52 @@ Result<std::string> SipCallMedia::create_answer(std::string_view remote_offer, s
   return sdp::serialize(*last_local_);
 }
 
-Status SipCallMedia::accept_answer(std::string_view remote_answer) { return take_remote(remote_answer); }
+Status SipCallMedia::accept_answer(std::string_view remote_answer) {
+  if (auto st = take_remote(remote_answer); !st) return st;
+  if (initial_offer_ && !narrowed_) narrow_to_answer();
+  return {};
+}
+
+// RFC 3264 §6.1: our offer listed every browser codec; from the answer on,
+// only what both sides kept is ours (later re-offers and answers use it,
+// and the RTP leg's payload map has nothing else).
+void SipCallMedia::narrow_to_answer() {
+  auto ours = sdp::negotiated_audio(*last_local_);
+  auto theirs = sdp::negotiated_audio(*last_remote_sd_);
+  if (!ours || !theirs) return;
+  narrowed_ = true;
+  std::vector<sdp::Codec> kept;
+  for (const auto& c : ours->codecs) {
+    bool answered = std::any_of(theirs->codecs.begin(), theirs->codecs.end(),
+                                [&](const sdp::Codec& t) { return t.same_format(c); });
+    if (answered) kept.push_back(c);
+  }
+  if (kept.empty()) return;
+  sdp::AvpParams p;
+  p.address = ours->address;
+  p.port = ours->port;
+  p.codecs = std::move(kept);
+  p.direction = ours->direction;
+  p.ptime = ours->ptime;
+  p.session_id = last_local_->origin.session_id;
+  p.session_version = last_local_->origin.session_version;
+  p.username = last_local_->origin.username;
+  last_local_ = sdp::make_avp_offer(p);
+}
 
 std::optional<sip::NegotiatedMedia> SipCallMedia::negotiated() const {
   if (!last_remote_sd_ || !last_local_) return std::nullopt;
   auto remote = sdp::negotiated_audio(*last_remote_sd_);
   auto ours = sdp::negotiated_audio(*last_local_);
   if (!remote || !ours) return std::nullopt;
-  return sip::to_negotiated(*remote, ours->codecs, sip::from_sdp(ours->direction));
+  // What we send the SIP side: our codecs as its SDP numbers them (RFC 3264 §6.1).
+  std::vector<sdp::Codec> codecs;
+  for (const auto& c : remote->codecs) {
+    bool ours_too = std::any_of(ours->codecs.begin(), ours->codecs.end(),
+                                [&](const sdp::Codec& o) { return o.same_format(c); });
+    if (ours_too) codecs.push_back(c);
+  }
+  return sip::to_negotiated(*remote, codecs, sip::from_sdp(ours->direction));
 }
 
 }  // namespace gw::gateway

@@ -32,6 +32,8 @@ class SipCallMedia final : public sip::MediaNegotiator {
 
  private:
   Status take_remote(std::string_view text);
+  void narrow_to_answer();
+  bool narrowed_ = false;
   std::optional<std::string> initial_offer_;
   std::optional<std::string> pending_answer_;
   std::optional<sdp::SessionDescription> last_local_;

@@ -67,7 +67,7 @@ class UdpChannel final : public MessageChannel {
       // ICMP port unreachable shows up as connection_refused on Linux: the
       // transaction's timer decides, so keep reading.
       if (!ec) on_message_(ByteView(buffer_.data(), n), from_asio_endpoint(sender_));
-      receive();
+      if (socket_.is_open()) receive();  // closed by on_message_ (a finished probe): stop
     });
   }
 

@@ -75,7 +75,11 @@ struct Gateway {
                    {"ws_open", s.ws_open},
                    {"tls_handshake_failures", s.tls_handshake_failures}};
     json::array shards;
-    for (const auto& st : media->status()) shards.push_back({{"port", st.port}, {"legs", st.legs}});
+    for (const auto& st : media->status()) {
+      shards.push_back({{"port", st.port}, {"legs", st.legs}, {"unknown_source", st.unknown_source},
+                        {"stun_unknown_ufrag", st.stun_unknown_ufrag}, {"stun_malformed", st.stun_malformed},
+                        {"plain_no_leg", st.plain_no_leg}, {"wrong_port", st.wrong_port}});
+    }
     o["shards"] = std::move(shards);
     return o;
   }
