@@ -16,7 +16,7 @@ build_pkgs=(
 test_pkgs=(
   coturn sip-tester kamailio iproute2 iptables socat zsh fish
   gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-good
-  chromium kamailio-tls-modules
+  chromium kamailio-tls-modules baresip-core tcpdump
 )
 
 if [[ $(id -u) -ne 0 ]]; then
