@@ -2,13 +2,20 @@
 """Assemble a WebRTC audio answer from a browser's offer and the tools' events.
 
   make_answer.py fingerprint OFFER        print the offer's "sha-256 AB:..." fingerprint
-  make_answer.py answer OFFER ICE_EVENTS BRIDGE_EVENTS [--codec opus]
+  make_answer.py answer OFFER ICE_EVENTS BRIDGE_EVENTS [--codec opus] [--also telephone-event/8000]
         print the answer: the audio section answers with one codec (the
-        offer's payload type kept), the ICE lines are the "sdp" fields of
-        ice-session's local-credentials / local-candidate / end-of-candidates
-        events, the fingerprint is srtp-rtp-bridge's fingerprint event, and
-        a=setup:passive (the bridge is the DTLS server). Other sections are
-        rejected (port 0).
+        offer's payload type kept; --codec is a name, or a payload type
+        number of the offer), plus the offer's payload type of each --also
+        codec the offer has (e.g. telephone-event/8000), the ICE lines are the
+        "sdp" fields of ice-session's local-credentials / local-candidate /
+        end-of-candidates events, the fingerprint is srtp-rtp-bridge's
+        fingerprint event, and a=setup:passive (the bridge is the DTLS
+        server). Other sections are rejected (port 0).
+  make_answer.py sip-codecs OFFER [--codecs PCMU,PCMA] [--no-dtmf]
+        print a sip-leg --codecs list (NAME/RATE[/CH]:PT,...) of the offer's
+        audio codecs among --codecs (in that order of preference), with the
+        offer's payload types, plus its telephone-event/8000 (unless
+        --no-dtmf); exit 1 when the offer has none of them.
 """
 import argparse
 import json
@@ -65,21 +72,61 @@ def sdp_lines(value):
     return [l.strip() for l in value if l.strip()]
 
 
-def answer(offer_text, ice_events, bridge_events, codec):
-    session, media = sections(offer_text)
+def audio_section(media):
     audio = next((m for m in media if m[0].startswith("m=audio ") and not m[0].startswith("m=audio 0 ")), None)
     if audio is None:
         sys.exit("make_answer: the offer has no audio section")
-    mid = (attrs(audio, "mid") or ["0"])[0]
     pts = audio[0].split()[3:]
     rtpmaps = {}
     for value in attrs(audio, "rtpmap"):
         pt, _, enc = value.partition(" ")
         rtpmaps[pt] = enc
-    chosen = next((pt for pt in pts if rtpmaps.get(pt, "").lower().startswith(codec.lower() + "/")), None)
+    return audio, pts, rtpmaps
+
+
+def find_pt(pts, rtpmaps, codec):
+    """The offer's first payload type for codec: a name ("PCMU"), a name with
+    its clock rate ("telephone-event/8000"), or a payload type number."""
+    if codec.isdigit():
+        return codec if codec in pts and codec in rtpmaps else None
+    want = codec.lower()
+    for pt in pts:
+        enc = rtpmaps.get(pt, "").lower()
+        if enc == want or enc.startswith(want + "/"):
+            return pt
+    return None
+
+
+def sip_codecs(offer_text, names, dtmf):
+    _, media = sections(offer_text)
+    audio, pts, rtpmaps = audio_section(media)
+    out = []
+    for name in names:
+        pt = find_pt(pts, rtpmaps, name)
+        if pt is not None:
+            out.append(f"{rtpmaps[pt]}:{pt}")
+    if not out:
+        sys.exit(f"make_answer: the offer has none of {','.join(names)}")
+    if dtmf:
+        pt = find_pt(pts, rtpmaps, "telephone-event/8000")
+        if pt is not None:
+            out.append(f"{rtpmaps[pt]}:{pt}")
+    return ",".join(out)
+
+
+def answer(offer_text, ice_events, bridge_events, codec, also=()):
+    session, media = sections(offer_text)
+    audio, pts, rtpmaps = audio_section(media)
+    mid = (attrs(audio, "mid") or ["0"])[0]
+    chosen = find_pt(pts, rtpmaps, codec)
     if chosen is None:
         sys.exit(f"make_answer: the offer has no {codec} payload type")
-    fmtp = [v for v in attrs(audio, "fmtp") if v.split(" ", 1)[0] == chosen]
+    answered = [chosen]
+    for extra in also:
+        pt = find_pt(pts, rtpmaps, extra)
+        if pt is not None and pt not in answered:
+            answered.append(pt)
+    fmtp = [v for v in attrs(audio, "fmtp") if v.split(" ", 1)[0] in answered]
 
     ice = []
     for ev in ice_events:
@@ -116,7 +163,7 @@ def answer(offer_text, ice_events, bridge_events, codec):
             out += [f"a=mid:{v}" for v in attrs(m, "mid")]
             continue
         out += [
-            f"m=audio 9 UDP/TLS/RTP/SAVPF {chosen}",
+            f"m=audio 9 UDP/TLS/RTP/SAVPF {' '.join(answered)}",
             "c=IN IP4 0.0.0.0",
             "a=rtcp:9 IN IP4 0.0.0.0",
         ]
@@ -127,8 +174,8 @@ def answer(offer_text, ice_events, bridge_events, codec):
             f"a=mid:{mid}",
             "a=sendrecv",
             "a=rtcp-mux",
-            f"a=rtpmap:{chosen} {rtpmaps[chosen]}",
         ]
+        out += [f"a=rtpmap:{pt} {rtpmaps[pt]}" for pt in answered]
         out += [f"a=fmtp:{v}" for v in fmtp]
     return "\r\n".join(out) + "\r\n"
 
@@ -143,13 +190,20 @@ def main():
     a.add_argument("ice_events")
     a.add_argument("bridge_events")
     a.add_argument("--codec", default="opus")
+    a.add_argument("--also", action="append", default=[], help="another codec to answer when offered")
+    c = sub.add_parser("sip-codecs")
+    c.add_argument("offer")
+    c.add_argument("--codecs", default="PCMU,PCMA")
+    c.add_argument("--no-dtmf", action="store_true")
     args = ap.parse_args()
     with open(args.offer) as fh:
         offer = fh.read()
     if args.what == "fingerprint":
         print(fingerprint(*sections(offer)))
+    elif args.what == "sip-codecs":
+        print(sip_codecs(offer, [c for c in args.codecs.split(",") if c], not args.no_dtmf))
     else:
-        sys.stdout.write(answer(offer, events(args.ice_events), events(args.bridge_events), args.codec))
+        sys.stdout.write(answer(offer, events(args.ice_events), events(args.bridge_events), args.codec, args.also))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,14 @@
 //   3. polls getStats() and requires inbound-rtp audio packetsReceived to rise
 //      at every step over at least 5 s (--seconds of samples after the first
 //      packet);
-//   4. closes the page and the browser through Playwright, writes
-//      DIR/closed (epoch seconds) and DIR/result.json, exits 0 on success.
+//   4. with --wait-end S, keeps sampling until the call ends from the far side
+//      (DTLS transport or connection "closed"/"failed"; e.g. a DTLS
+//      close_notify) or S seconds pass, and records it as result.ended (the
+//      epoch time also in DIR/ended);
+//   5. hangs up (--hangup: pc.close(), as a page's hang-up button does; else
+//      the page is just closed), closes the page and the browser through
+//      Playwright, writes DIR/closed (epoch seconds) and DIR/result.json,
+//      exits 0 on success.
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, renameSync, rmSync } from 'node:fs';
@@ -24,6 +30,8 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '8' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
     'answer-timeout': { type: 'string', default: '30' },
+    'wait-end': { type: 'string', default: '0' },
+    hangup: { type: 'boolean', default: false },
   },
 });
 if (!opt.dir) {
@@ -142,6 +150,31 @@ try {
   if (!result.ok && !result.reason) result.reason = `span ${span}s < 5s`;
   log('packetsReceived over time:', JSON.stringify(result.packetsReceived));
   log('last sample:', JSON.stringify(result.samples.at(-1)));
+  const waitEnd = Number(opt['wait-end']) * 1000;
+  if (waitEnd > 0) {
+    const tWait = Date.now();
+    const over = (v) => v === 'closed' || v === 'failed';
+    while (Date.now() - tWait < waitEnd) {
+      const s = await page.evaluate(() => window.sample());
+      s.t = (Date.now() - t0) / 1000;
+      result.samples.push(s);
+      if (over(s.dtls) || over(s.connection)) {
+        result.ended = { t: s.t, at: Date.now() / 1000, dtls: s.dtls, connection: s.connection, ice: s.ice,
+          packetsReceived: s.inbound ? s.inbound.packetsReceived : 0 };
+        writeAtomic(join(dir, 'ended'), String(result.ended.at));
+        log('the call ended from the far side:', JSON.stringify(result.ended));
+        break;
+      }
+      await sleep(250);
+    }
+    if (!result.ended) log(`the call did not end from the far side within ${waitEnd / 1000} s`);
+  }
+  if (opt.hangup) {
+    await page.evaluate(() => window.pc.close());
+    writeAtomic(join(dir, 'hungup'), String(Date.now() / 1000));
+    log('hung up: pc.close()');
+    await sleep(500);
+  }
   await page.close();
 } catch (e) {
   result.reason = String(e && e.message || e);
