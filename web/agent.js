@@ -2,14 +2,15 @@
 // hold, mute, DTMF, live quality.
 // Query parameters: ?dn=2001 (fills the extension and signs in on load)
 //                   &token=... &autoanswer=1 (answers every call, for tests)
-//                   &trickle=1 (trickle ICE).
-import { Gateway } from './webrtc-gw.js';
+//                   &trickle=1 (trickle ICE) &stun=stun:HOST:PORT (an extra STUN server:
+//                   the enterprise one for agents behind the enterprise NAT).
+import { Gateway, iceServersFromQuery } from './webrtc-gw.js';
 import {
   $, params, STATE_TEXT, installHooks, buildKeypad, LevelMeter, Ringer, startTimer, pollStats, fmt, lossPercent,
   notify, audioContext,
 } from './ui.js';
 
-const gw = new Gateway(undefined, { trickle: params.get('trickle') === '1' });
+const gw = new Gateway(undefined, { trickle: params.get('trickle') === '1', extraIceServers: iceServersFromQuery(params) });
 const page = installHooks(gw);
 const audio = $('remote-audio');
 const meter = new LevelMeter($('level'), $('level-bar'));

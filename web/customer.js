@@ -1,12 +1,13 @@
 // Customer click-to-call page (customer.html).
 // Query parameters: ?target=echo|tone|<DN>  &autocall=1 (call on load, for tests)
-//                   &trickle=1 (trickle ICE instead of waiting for gathering).
-import { Gateway } from './webrtc-gw.js';
+//                   &trickle=1 (trickle ICE instead of waiting for gathering)
+//                   &stun=stun:HOST:PORT (an extra STUN server, e.g. the enterprise one).
+import { Gateway, iceServersFromQuery } from './webrtc-gw.js';
 import {
   $, params, STATE_TEXT, installHooks, buildKeypad, LevelMeter, startTimer, pollStats, fmt, lossPercent, notify,
 } from './ui.js';
 
-const gw = new Gateway(undefined, { trickle: params.get('trickle') === '1' });
+const gw = new Gateway(undefined, { trickle: params.get('trickle') === '1', extraIceServers: iceServersFromQuery(params) });
 const page = installHooks(gw);
 const audio = $('remote-audio');
 const meter = new LevelMeter($('level'), $('level-bar'));

@@ -93,12 +93,27 @@ function defaultUrl() {
  * @param {number} [options.gatherTimeoutMs=3000]
  * @param {number} [options.keepaliveMs=25000] `ping` interval (0 = none)
  * @param {number} [options.requestTimeoutMs=15000]
+ * @param {RTCIceServer[]} [options.extraIceServers=[]] used before the gateway's
+ *   (e.g. an enterprise STUN server for agents behind the enterprise NAT)
  */
+/**
+ * ICE servers from a page's query string: ?stun=stun:host:port (repeatable,
+ * or comma-separated). Anything but a stun:/stuns: URL is ignored.
+ * @param {URLSearchParams} params
+ * @returns {RTCIceServer[]}
+ */
+export function iceServersFromQuery(params) {
+  const urls = params.getAll('stun').flatMap((v) => v.split(',')).map((u) => u.trim())
+    .filter((u) => /^stuns?:[^\s?#]+$/.test(u));
+  return urls.length ? [{ urls }] : [];
+}
+
 export class Gateway extends Emitter {
   constructor(url, options = {}) {
     super();
     this.url = url || defaultUrl();
-    this.options = { trickle: false, gatherTimeoutMs: 3000, keepaliveMs: 25000, requestTimeoutMs: 15000, ...options };
+    this.options = { trickle: false, gatherTimeoutMs: 3000, keepaliveMs: 25000, requestTimeoutMs: 15000,
+      extraIceServers: [], ...options };
     this.ws = null;
     this.connected = false;
     this.iceServers = [];
@@ -145,7 +160,8 @@ export class Gateway extends Emitter {
     this.version = r.version;
     this.server = r.server || null;
     this.sessionId = r.session_id || null;
-    this.iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
+    const extra = Array.isArray(this.options.extraIceServers) ? this.options.extraIceServers : [];
+    this.iceServers = [...extra, ...(Array.isArray(r.iceServers) ? r.iceServers : [])];
     this.limits = r.limits || null;
     if (this.options.keepaliveMs > 0) {
       this._keepalive = setInterval(() => { this.request('ping').catch(() => {}); }, this.options.keepaliveMs);

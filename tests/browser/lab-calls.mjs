@@ -16,9 +16,9 @@
 // likewise). --expect ended: the call must end without being answered (the
 // summary has the gateway's reason).
 //
-// --ice-servers replaces the iceServers that the gateway's `hello` hands out
-// (an init script wraps RTCPeerConnection): a stop-gap for browsers that must
-// use another STUN server (the enterprise's) than the one the gateway knows.
+// --ice-servers: STUN servers the page uses besides the gateway's (the
+// pages' ?stun= parameter, e.g. the enterprise STUN server for an agent
+// behind the enterprise NAT).
 //
 // Prints JSON lines on stdout, one per step ({"event", "t" (ms since start),
 // ...}): loaded, connected / signed-in, incoming, state, answered, stats (every
@@ -105,12 +105,8 @@ async function openPage(path) {
   ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   await ctx.grantPermissions(['microphone'], { origin: base }).catch(() => {});
   if (iceServers) {
-    await ctx.addInitScript((servers) => {
-      const Orig = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Orig {
-        constructor(cfg, ...rest) { super({ ...(cfg || {}), iceServers: servers }, ...rest); }
-      };
-    }, iceServers);
+    const stun = iceServers.map((s) => `&stun=${encodeURIComponent(s.urls)}`).join('');
+    path += path.includes('?') ? stun : `?${stun.slice(1)}`;
   }
   page = await ctx.newPage();
   page.on('console', (m) => log(`console.${m.type()}:`, m.text()));
