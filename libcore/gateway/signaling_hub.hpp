@@ -118,6 +118,7 @@ class SignalingHub final : public ApiHandler {
   Result<StartedCall> start_to_sip(CallOrigin& origin, const Target& target, const std::string& sdp);
   Result<std::string> bring_up_outgoing(GatewayCall& call, const std::string& sip_sdp);
   Status answer_sip_incoming(GatewayCall& call, const std::string& sdp);
+  void start_sip_legs(GatewayCall& call, const SipBridge& bridge);
   void end_sip_side(GatewayCall& call, EndReason reason);
   void sip_media_changed(GatewayCall& call, const std::string& sip_sdp);
   void arm_ring_timer(GatewayCall& call);

@@ -100,17 +100,25 @@ Result<std::string> SignalingHub::bring_up_outgoing(GatewayCall& call, const std
   if (auto st = prepare_local(call.caller, call.shard); !st) return st.error();
   auto bridge = complete_to_sip(*call.sip_offer, sip_sdp, call.caller.local);
   if (!bridge) return bridge.error();
-  call.caller.leg = media_.new_leg_id();
-  call.callee.leg = media_.new_leg_id();
-  media_.add_legs(call.shard, {leg_config(call, call.caller, bridge->browser, LegMode::linked, call.callee.leg)});
-  media_.add_plain_leg(call.shard, {call.callee.leg, call.caller.leg, std::move(call.rtp_ports), bridge->sip});
-  call_of_leg_[call.caller.leg] = call.id;
-  call_of_leg_[call.callee.leg] = call.id;
-  call.pt_map = bridge->sip.pt_map;
-  call.sip_telephone_event = bridge->sip.telephone_event;
-  call.media_up = true;
+  start_sip_legs(call, *bridge);
   call.sip_offer.reset();
   return bridge->browser.local_sdp;
+}
+
+// Both legs of a SIP call on its shard: the browser's, linked to the plain
+// RTP leg that takes over the call's bound RTP ports.
+void SignalingHub::start_sip_legs(GatewayCall& call, const SipBridge& bridge) {
+  CallParty& browser = call.browser_party();
+  CallParty& sip = call.sip_party();
+  browser.leg = media_.new_leg_id();
+  sip.leg = media_.new_leg_id();
+  media_.add_legs(call.shard, {leg_config(call, browser, bridge.browser, LegMode::linked, sip.leg)});
+  media_.add_plain_leg(call.shard, {sip.leg, browser.leg, std::move(call.rtp_ports), bridge.sip});
+  call_of_leg_[browser.leg] = call.id;
+  call_of_leg_[sip.leg] = call.id;
+  call.pt_map = bridge.sip.pt_map;
+  call.sip_telephone_event = bridge.sip.telephone_event;
+  call.media_up = true;
 }
 
 // The browser agent answered a call from SIP: its leg, the RTP leg, and the 200 OK.
@@ -121,15 +129,7 @@ Status SignalingHub::answer_sip_incoming(GatewayCall& call, const std::string& s
   plain.session_id = random_session_id();
   auto bridge = complete_from_sip(*call.sip_offer_in, sdp, plain);
   if (!bridge) return bridge.error();
-  call.caller.leg = media_.new_leg_id();
-  call.callee.leg = media_.new_leg_id();
-  media_.add_legs(call.shard, {leg_config(call, call.callee, bridge->browser, LegMode::linked, call.caller.leg)});
-  media_.add_plain_leg(call.shard, {call.caller.leg, call.callee.leg, std::move(call.rtp_ports), bridge->sip});
-  call_of_leg_[call.caller.leg] = call.id;
-  call_of_leg_[call.callee.leg] = call.id;
-  call.pt_map = bridge->sip.pt_map;
-  call.sip_telephone_event = bridge->sip.telephone_event;
-  call.media_up = true;
+  start_sip_legs(call, *bridge);
   call.sip_offer_in.reset();
   call.state = GatewayCall::State::active;
   call.answered = Clock::now();
