@@ -92,6 +92,21 @@ for k in sys.argv[2].split("."):
 print("" if v is None else (json.dumps(v) if isinstance(v,(dict,list,bool)) else v))' "$1" "$2"
 }
 
+# gw_local_ports: sets HTTPS and MEDIA to a free TCP and a free UDP port on
+# 127.0.0.1 (for a webrtc-gw on loopback).
+gw_local_ports() {
+  read -r HTTPS MEDIA <<<"$(python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); u=socket.socket(type=socket.SOCK_DGRAM); u.bind(("127.0.0.1",0))
+print(s.getsockname()[1], u.getsockname()[1])')"
+}
+
+# gw_wait_https PORT: waits up to 10 s for https://127.0.0.1:PORT/healthz.
+gw_wait_https() {
+  local i
+  for i in $(seq 100); do curl -skf "https://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
 gw_finish() {
   echo "$((GW_CHECKS - GW_FAILS)) passed, $GW_FAILS failed"
   [[ $GW_FAILS -eq 0 ]]

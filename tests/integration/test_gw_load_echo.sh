@@ -11,14 +11,12 @@ gw_require python3 curl timeout
 GW=$GW_BUILD_DIR/tools/webrtc-gw/webrtc-gw
 LOAD=$GW_BUILD_DIR/bench/gw_load
 T=$GW_TMP
-read -r HTTPS MEDIA <<<"$(python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); u=socket.socket(type=socket.SOCK_DGRAM); u.bind(("127.0.0.1",0))
-print(s.getsockname()[1], u.getsockname()[1])')"
+gw_local_ports
 
 gw_bg "$GW" --public-bind 127.0.0.1 --https-port "$HTTPS" --media-port "$MEDIA" --media-threads 1 \
   --state-dir "$T/state" --web-root "$GW_SOURCE_DIR/web" --json >"$T/gw.out" 2>"$T/gw.err"
 gw_pid=$GW_LAST_PID
-for _ in $(seq 100); do curl -skf "https://127.0.0.1:$HTTPS/healthz" >/dev/null && break; sleep 0.1; done
+gw_wait_https "$HTTPS"
 check "the gateway answers /healthz" curl -skf -o /dev/null "https://127.0.0.1:$HTTPS/healthz"
 
 fds() { ls "/proc/$gw_pid/fd" | wc -l; }

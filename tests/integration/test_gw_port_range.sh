@@ -10,15 +10,13 @@ gw_require python3 curl timeout ss
 GW=$GW_BUILD_DIR/tools/webrtc-gw/webrtc-gw
 LOAD=$GW_BUILD_DIR/bench/gw_load
 T=$GW_TMP
-read -r HTTPS MEDIA <<<"$(python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); u=socket.socket(type=socket.SOCK_DGRAM); u.bind(("127.0.0.1",0))
-print(s.getsockname()[1], u.getsockname()[1])')"
+gw_local_ports
 LO=36600 HI=36699
 
 gw_bg "$GW" --public-bind 127.0.0.1 --https-port "$HTTPS" --media-port "$MEDIA" --media-threads 2 \
   --media-port-range "$LO-$HI" --state-dir "$T/state" --skip-plan-check --json >"$T/gw.out" 2>"$T/gw.err"
 gw_pid=$GW_LAST_PID
-for _ in $(seq 100); do curl -skf "https://127.0.0.1:$HTTPS/healthz" >/dev/null && break; sleep 0.1; done
+gw_wait_https "$HTTPS"
 check "the gateway answers /healthz" curl -skf -o /dev/null "https://127.0.0.1:$HTTPS/healthz"
 bound() { ss -uan | awk '{print $4}' | grep -Ec ":366[0-9][0-9]$" || true; }
 
@@ -41,7 +39,7 @@ gw_stop "$gw_pid"
 gw_bg "$GW" --public-bind 127.0.0.1 --https-port "$HTTPS" --media-port "$MEDIA" --media-threads 1 \
   --media-port-range "$LO-$((LO + 2))" --state-dir "$T/state" --skip-plan-check --json >"$T/gw2.out" 2>"$T/gw2.err"
 gw_pid=$GW_LAST_PID
-for _ in $(seq 100); do curl -skf "https://127.0.0.1:$HTTPS/healthz" >/dev/null && break; sleep 0.1; done
+gw_wait_https "$HTTPS"
 timeout 60 "$LOAD" --gateway "127.0.0.1:$HTTPS" --calls 5 --duration 2 --setup-timeout 5 --json \
   >"$T/load2.json" 2>"$T/load2.err" || true
 check "a too-small range: 3 calls up, the rest refused" python3 -c 'import json,sys
