@@ -4,7 +4,9 @@
 #include "ice/agent.hpp"
 
 #include <nice/agent.h>
+#include <nice/interfaces.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 
@@ -43,6 +45,7 @@ struct Agent::Impl : std::enable_shared_from_this<Impl> {
   std::optional<Credentials> remote;
   bool local_restart_pending = false;
   bool gathering_done = false;
+  bool relay_gathered = false, relay_reported = false;  // with config.turn
 
   // Runs `f(impl)` where the caller wants callbacks, unless the agent is gone.
   template <class F>
@@ -138,6 +141,21 @@ void close_relays(NiceAgent* agent, GMainContext* ctx) {
   g_source_unref(timer);
 }
 
+// What an unspecified bind address (0.0.0.0, ::) means: every address of its
+// family that libnice gathers on by default (loopback and IPv6 link-local
+// left out). libnice itself would announce "::" as a host candidate.
+std::vector<std::string> local_addresses(IpAddress::Family family) {
+  std::vector<std::string> out;
+  GList* ips = nice_interfaces_get_local_ips(FALSE);
+  for (GList* i = ips; i != nullptr; i = i->next) {
+    auto ip = IpAddress::parse(static_cast<const char*>(i->data));
+    const bool link_local = ip && !ip->is_v4() && ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80;
+    if (ip && ip->family == family && !link_local) out.push_back(ip->to_string());
+  }
+  g_list_free_full(ips, g_free);
+  return out;
+}
+
 NiceRelayType relay_type(RelayServer::Transport t) {
   switch (t) {
     case RelayServer::Transport::tcp: return NICE_RELAY_TYPE_TURN_TCP;
@@ -164,11 +182,21 @@ Status Agent::Impl::init() {
     const std::string ip = config.stun->ip.to_string();
     g_object_set(agent, "stun-server", ip.c_str(), "stun-server-port", guint{config.stun->port}, nullptr);
   }
+  std::vector<std::string> local;
   for (const auto& ip : config.bind) {
+    auto add = ip.is_unspecified() ? local_addresses(ip.family) : std::vector<std::string>{ip.to_string()};
+    for (auto& a : add) {
+      if (std::find(local.begin(), local.end(), a) == local.end()) local.push_back(std::move(a));
+    }
+  }
+  if (!config.bind.empty() && local.empty()) {
+    return make_error("ice.bind", "no local address of the family of " + config.bind.front().to_string());
+  }
+  for (const auto& ip : local) {
     NiceAddress a;
     nice_address_init(&a);
-    if (!nice_address_set_from_string(&a, ip.to_string().c_str()) || !nice_agent_add_local_address(agent, &a)) {
-      return make_error("ice.bind", "cannot use local address " + ip.to_string());
+    if (!nice_address_set_from_string(&a, ip.c_str()) || !nice_agent_add_local_address(agent, &a)) {
+      return make_error("ice.bind", "cannot use local address " + ip);
     }
   }
   stream = nice_agent_add_stream(agent, config.components);
@@ -243,6 +271,7 @@ void Agent::Impl::on_local_candidate(const NiceCandidate& c) {
       c.transport == NICE_CANDIDATE_TRANSPORT_TCP_SO) {
     return;
   }
+  if (c.type == NICE_CANDIDATE_TYPE_RELAYED) relay_gathered = true;
   LocalCandidate lc{from_nice(c), std::nullopt};
   // IPv6 link-local addresses reach no peer beyond the link (RFC 8445 §5.1.1.1).
   if (lc.candidate.address.starts_with("fe80:") && config.bind.empty()) return;
@@ -260,6 +289,13 @@ void Agent::Impl::on_local_candidate(const NiceCandidate& c) {
 void Agent::Impl::on_gathering_done(guint stream_id) {
   if (stream_id != stream) return;
   gathering_done = true;
+  // libnice signals no TURN failure: an allocation refused (401/403/437...)
+  // or unanswered only shows as a missing relayed candidate.
+  if (config.turn && !relay_gathered && !relay_reported) {
+    relay_reported = true;
+    fail(make_error("ice.turn", "no relayed candidate from TURN server " + config.turn->server.to_string() +
+                                    ": unreachable, or the allocation was refused (credentials?)"));
+  }
   emit([](Impl& s) {
     if (s.callbacks.on_gathering_done) s.callbacks.on_gathering_done();
   });

@@ -51,7 +51,8 @@ struct AgentConfig {
   bool tcp = false;                // RFC 6544 host candidates (active + passive)
   bool tcp_active = false;         // also announce tcptype active candidates
   unsigned components = 1;         // 1 with rtcp-mux (RFC 5761), 2 without
-  std::vector<IpAddress> bind;     // gather on these only; empty = all interfaces
+  std::vector<IpAddress> bind;     // gather on these only; empty = all interfaces;
+                                   // 0.0.0.0 / :: = every address of that family
   std::vector<AddressMapping> advertise;
   std::optional<SocketAddress> stun;  // server-reflexive candidates (RFC 8489)
   std::optional<RelayServer> turn;
