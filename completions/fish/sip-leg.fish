@@ -47,6 +47,7 @@ complete -c sip-leg -n '__fish_seen_subcommand_from call' -l pipe-bind -r -f -d 
 complete -c sip-leg -n '__fish_seen_subcommand_from call' -l strict-source -d 'Drop RTP not from the SDP address (no latching)'
 complete -c sip-leg -n '__fish_seen_subcommand_from call' -l dtmf -r -f -a 'rfc4733 info ' -d 'How to send DTMF'
 complete -c sip-leg -n '__fish_seen_subcommand_from call' -l session-expires -r -f -d 'Ask for RFC 4028 session timers (s)'
+complete -c sip-leg -n '__fish_seen_subcommand_from call' -l min-se -r -f -d 'Shortest session interval accepted (s; RFC 4028 says 90 or more)'
 complete -c sip-leg -n '__fish_seen_subcommand_from call' -l duration -r -f -d 'Hang up this many seconds after the answer'
 complete -c sip-leg -f -n 'not __fish_seen_subcommand_from register call listen' -a listen -d 'Answer incoming calls and pipe their RTP'
 complete -c sip-leg -n '__fish_seen_subcommand_from listen' -s h -l help -d 'Print this help message and exit'
@@ -81,4 +82,5 @@ complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l pipe-bind -r -f -
 complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l strict-source -d 'Drop RTP not from the SDP address (no latching)'
 complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l dtmf -r -f -a 'rfc4733 info ' -d 'How to send DTMF'
 complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l session-expires -r -f -d 'Ask for RFC 4028 session timers (s)'
+complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l min-se -r -f -d 'Shortest session interval accepted (s; RFC 4028 says 90 or more)'
 complete -c sip-leg -n '__fish_seen_subcommand_from listen' -l duration -r -f -d 'Hang up this many seconds after the answer'

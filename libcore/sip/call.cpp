@@ -48,7 +48,9 @@ struct Call::Impl final : detail::HandleOwner {
   bool local_hold = false, remote_hold = false;
   Pending pending = Pending::none;
   bool bye_received = false, cancel_received = false, we_hung_up = false, we_cancelled = false;
+  bool stack_bye = false;  // sofia-sip sent BYE itself: the session expired (RFC 4028 §10)
   int auth_tries = 0;
+  bool retry_pending = false;  // an INVITE with our own credentials is about to replace nh
   unsigned redirects = 0;
   unsigned retry_timer = 0, hangup_timer = 0;
   Dispatcher<Impl> dispatcher;
@@ -77,7 +79,12 @@ struct Call::Impl final : detail::HandleOwner {
   void report_remote_direction(bool first);
   MediaDirection wanted_direction() const { return local_hold ? MediaDirection::sendonly : MediaDirection::sendrecv; }
   void send_reinvite(Pending what);
-  void send_invite(const std::optional<detail::OwnAuthorization>& auth);
+  struct Retry {
+    detail::OwnAuthorization auth;
+    std::string call_id, from;  // of the challenged INVITE (From with its tag)
+  };
+  void send_invite(const detail::OwnAuthorization* auth);
+  void retry_invite(const SipEvent& challenge, detail::OwnAuthorization auth);
   void authenticate(const SipEvent& ev, bool reinvite);
   void destroy_handle();
 
@@ -89,6 +96,7 @@ struct Call::Impl final : detail::HandleOwner {
   static void on_i_ack(Impl& c, const SipEvent& ev);
   static void on_i_bye(Impl& c, const SipEvent&) { c.bye_received = true; }
   static void on_i_cancel(Impl& c, const SipEvent&) { c.cancel_received = true; }
+  static void on_r_bye(Impl& c, const SipEvent&) { c.stack_bye = !c.we_hung_up && !c.we_cancelled; }
   static void on_i_info(Impl& c, const SipEvent& ev);
   static void on_i_refer(Impl& c, const SipEvent& ev);
   static void on_log(Impl& c, const SipEvent& ev);
@@ -108,7 +116,7 @@ Call::Impl::Impl(detail::UaCore& c) : core(c) {
       .on(SipEventKind::i_cancel, on_i_cancel)
       .on(SipEventKind::i_info, on_i_info)
       .on(SipEventKind::i_refer, on_i_refer)
-      .on(SipEventKind::r_bye, on_log)
+      .on(SipEventKind::r_bye, on_r_bye)
       .on(SipEventKind::r_cancel, on_log)
       .on(SipEventKind::r_info, on_log)
       .on(SipEventKind::r_update, on_log)
@@ -133,7 +141,9 @@ void Call::Impl::destroy_handle() {
 }
 
 void Call::Impl::on_nua_event(const SipEvent& ev, nua_handle_t* h, const sip_t*) {
-  if (h != nh || phase == CallPhase::ended) return;  // a stale handle (after a redirect)
+  // A stale handle (after a redirect), or the challenged one being replaced
+  // (sofia-sip ends its session on a challenge it cannot answer).
+  if (h != nh || phase == CallPhase::ended || retry_pending) return;
   if (call_id.empty() && !ev.call_id.empty()) call_id = ev.call_id;
   dispatcher.dispatch(*this, ev);
 }
@@ -159,7 +169,7 @@ bool Call::Impl::invite(const std::string& target) {
   if (!nh) return false;
   invite_uri = target;
   invite_offer = media ? media->create_offer(wanted_direction()) : std::string();
-  send_invite(std::nullopt);
+  send_invite(nullptr);
   phase = CallPhase::calling;
   CallEvent ev;  // "trying": the INVITE is out (nua does not report 100 Trying)
   ev.kind = CallEventKind::trying;
@@ -168,9 +178,27 @@ bool Call::Impl::invite(const std::string& target) {
   return true;
 }
 
-// The initial INVITE, again with our own credentials after an RFC 8760
-// challenge (same handle: same Call-ID and From tag, next CSeq, RFC 3261 §22.2).
-void Call::Impl::send_invite(const std::optional<detail::OwnAuthorization>& auth) {
+// RFC 3261 §22.2: the INVITE again with our own credentials, same Call-ID
+// and From tag, higher CSeq. On a fresh handle: sofia-sip ends the session
+// of a challenge it cannot answer (MD5 only), and a new INVITE on that
+// handle would start a new dialog. Posted: not inside its callback.
+void Call::Impl::retry_invite(const SipEvent& challenge, detail::OwnAuthorization auth) {
+  Retry r{std::move(auth), challenge.call_id, "<" + challenge.from + ">;tag=" + challenge.from_tag};
+  retry_pending = true;
+  core.loop->post([this, r] {
+    retry_pending = false;
+    destroy_handle();
+    if (phase == CallPhase::ending) return end(EndCause::cancelled, 487, "cancelled");
+    if (phase == CallPhase::ended) return;
+    nh = nua_handle(core.nua, static_cast<detail::HandleOwner*>(this), NUTAG_URL(invite_uri.c_str()),
+                    SIPTAG_TO_STR(invite_uri.c_str()), SIPTAG_CALL_ID_STR(r.call_id.c_str()),
+                    SIPTAG_FROM_STR(r.from.c_str()), TAG_END());
+    if (!nh) return end(EndCause::failed, 0, "cannot retry the INVITE");
+    send_invite(&r.auth);
+  });
+}
+
+void Call::Impl::send_invite(const detail::OwnAuthorization* auth) {
   const std::string& offer = invite_offer;
   const std::string& contact = core.config.contact;
   tag_type_t auth_tag = auth ? detail::authorization_tag(*auth) : tag_skip;
@@ -226,14 +254,15 @@ void Call::Impl::on_r_invite(Impl& c, const SipEvent& ev) {
   c.on_final_failure(ev);
 }
 
-// RFC 3261 §22.2: answer a 401/407 at most twice. RFC 8760 algorithms on the
-// initial INVITE we answer ourselves; MD5 (and re-INVITEs) go to sofia-sip.
+// RFC 3261 §22.2: answer a 401/407 at most twice. MD5 goes to sofia-sip; RFC
+// 8760 algorithms on the initial INVITE we answer ourselves (on a re-INVITE
+// they end as a refused re-INVITE: the dialog keeps going).
 void Call::Impl::authenticate(const SipEvent& ev, bool reinvite) {
   const Credentials& cred = core.config.credentials;
   if (!reinvite && auth_tries < 2) {
     if (auto own = detail::rfc8760_answer(ev, cred, core.config.from, "INVITE", invite_uri)) {
       ++auth_tries;
-      return send_invite(own);
+      return retry_invite(ev, std::move(*own));
     }
   }
   std::string auth = detail::auth_string_for(ev, cred, core.config.from);
@@ -256,6 +285,7 @@ void Call::Impl::on_invite_2xx(const SipEvent& ev) {
   }
   phase = CallPhase::active;
   answered_reported = true;
+  auth_tries = 0;  // a re-INVITE challenged later gets its own two tries
   emit_kind(CallEventKind::answered, ev.status, ev.phrase);
   report_remote_direction(true);
 }
@@ -340,6 +370,8 @@ void Call::Impl::on_i_state(Impl& c, const SipEvent& ev) {
   if (c.bye_received) return c.end(EndCause::remote_hangup, 200, "BYE received");
   if (c.cancel_received) return c.end(EndCause::remote_cancelled, 487, "caller cancelled");
   if (c.we_cancelled) return c.end(EndCause::cancelled, 487, "cancelled");
+  // The peer is gone as surely as after its BYE (like ICE consent lost).
+  if (c.stack_bye) return c.end(EndCause::remote_hangup, 408, "session expired: the peer did not refresh it");
   if (c.we_hung_up) return c.end(c.is_incoming && !c.answered_reported ? EndCause::local_rejected : EndCause::local_hangup,
                                  ev.status, ev.phrase);
   if (ev.status == 408) return c.end(EndCause::timeout, ev.status, ev.phrase);

@@ -59,6 +59,7 @@ enum SipExitCode : int {
   kExitRejected = 11,      // other final failures (403, 404, 480, 603, ...)
   kExitAuthFailed = 12,    // credentials missing or refused
   kExitRegisterFailed = 13,  // the registrar refused or never answered REGISTER
+  kExitTlsRefused = 14,    // --tls-verify refused the server's certificate
 };
 
 // Exit code for a call that ended as `ev` (kind == ended).

@@ -47,6 +47,7 @@ class LegRunner {
   void start_sip();
   void on_registration(const RegistrationEvent& ev);
   void on_incoming(const std::shared_ptr<Call>& call);
+  void on_tls_failure(const TlsFailure& f);
   void on_call_event(const CallEvent& ev);
   void adopt(const std::shared_ptr<Call>& call);
   void call_ended(int code);
@@ -106,6 +107,7 @@ int LegRunner::run() {
     UserAgent::Callbacks cb;
     cb.on_registration = [this](const RegistrationEvent& e) { on_registration(e); };
     if (opts_.mode == Mode::listen) cb.on_incoming = [this](const std::shared_ptr<Call>& c) { on_incoming(c); };
+    cb.on_tls_failure = [this](const TlsFailure& f) { on_tls_failure(f); };
     auto ua = UserAgent::create(glib_, opts_.ua, std::move(cb));
     if (!ua) error = ua.error().message;
     else ua_ = std::move(*ua);
@@ -278,6 +280,18 @@ void LegRunner::on_registration(const RegistrationEvent& ev) {
   if (ev.state == RegistrationState::failed && ev.final && !stopping_)
     finish(ev.status == 401 || ev.status == 407 || ev.status == 904 ? kExitAuthFailed : kExitRegisterFailed);
   if (ev.state == RegistrationState::unregistered && stopping_) shutdown_ua();
+}
+
+// --tls-verify refused a server (sip/tls_log.hpp): the call or registration
+// that needed it cannot go on, so we stop now rather than after the 32 s
+// transaction timeout. A listener that is not registering only reports it.
+void LegRunner::on_tls_failure(const TlsFailure& f) {
+  json::object o = make_event("tls_failed");
+  if (!f.host.empty()) o["host"] = f.host;
+  o["reason"] = f.reason;
+  output(o);
+  bool needed = opts_.mode != Mode::listen || (opts_.registration && !ua_->registered());
+  if (needed && !stopping_) finish(kExitTlsRefused);
 }
 
 void LegRunner::on_incoming(const std::shared_ptr<Call>& call) {

@@ -47,6 +47,7 @@ struct SipEvent {
   std::string request_uri;    // requests: the Request-URI (whom an INVITE is for)
   std::string call_id;
   std::string from, to;       // URIs as text
+  std::string from_tag;
   std::string content_type;   // "application/sdp", ...
   std::string body;
   std::vector<std::string> contacts;  // Contact URIs (3xx targets)

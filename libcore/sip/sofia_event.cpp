@@ -50,6 +50,7 @@ void fill_from_message(SipEvent& ev, const sip_t* sip) {
   if (sip->sip_request) ev.request_uri = url_text(sip->sip_request->rq_url);
   if (sip->sip_call_id && sip->sip_call_id->i_id) ev.call_id = sip->sip_call_id->i_id;
   if (sip->sip_from) ev.from = url_text(sip->sip_from->a_url);
+  if (sip->sip_from && sip->sip_from->a_tag) ev.from_tag = sip->sip_from->a_tag;
   if (sip->sip_to) ev.to = url_text(sip->sip_to->a_url);
   if (sip->sip_content_type && sip->sip_content_type->c_type) ev.content_type = sip->sip_content_type->c_type;
   if (sip->sip_payload && sip->sip_payload->pl_data)
@@ -158,6 +159,7 @@ std::string auth_string_for(const SipEvent& ev, const Credentials& cred, const s
       continue;
     }
     if (!cred.realm.empty() && ch->realm != cred.realm) continue;
+    if (!ch->algorithm() || is_rfc8760(*ch->algorithm())) continue;  // sofia-sip does MD5 only
     auto s = sofia_auth_string(ch->scheme, ch->realm, user, cred.password);
     if (s) return *s;
     GW_LOG(warn) << "sip: " << s.error().message;

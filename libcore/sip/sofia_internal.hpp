@@ -48,8 +48,8 @@ SipEvent make_sip_event(nua_event_t e, int status, const char* phrase, const sip
 // url_t / header to text.
 std::string url_text(const url_t* url);
 
-// The Digest credentials for every challenge in `ev` ("Digest:\"realm\":u:p"),
-// or empty when there is nothing we can answer.
+// sofia-sip's Digest credentials ("Digest:\"realm\":u:p") for the first MD5
+// challenge in `ev`, or empty when there is none it can answer.
 std::string auth_string_for(const SipEvent& ev, const Credentials& cred, const std::string& aor);
 // RFC 8760 (SHA-256, SHA-512-256), which sofia-sip cannot answer: our own
 // Authorization for `method` to `uri` after the 401/407 in `ev`, to send

@@ -208,11 +208,20 @@ struct UserAgent::Impl {
   std::function<void()> shutdown_done;
   unsigned shutdown_timer = 0;
   bool shut_down = false;
+  std::shared_ptr<void> alive = std::make_shared<int>(0);  // for work posted to the GLib thread
+  std::shared_ptr<void> tls_watch;  // with tls_verify: sofia-sip's TLS failures
 
   static void trampoline(nua_event_t event, int status, char const* phrase, nua_t* nua, nua_magic_t* magic,
                          nua_handle_t* nh, nua_hmagic_t* hmagic, sip_t const* sip, tagi_t tags[]) noexcept;
   void finish_shutdown();
   void on_incoming_invite(const SipEvent& ev, nua_handle_t* nh);
+  // Called from inside sofia-sip's log call (maybe another user agent's
+  // thread): reported later on ours, if we still exist then.
+  static void report_tls_failure(Impl* self, const std::weak_ptr<void>& alive, const TlsFailure& f) {
+    self->core.loop->post([self, alive, f] {
+      if (!alive.expired() && self->callbacks.on_tls_failure) self->callbacks.on_tls_failure(f);
+    });
+  }
   ~Impl();
 };
 
@@ -250,7 +259,8 @@ void UserAgent::Impl::trampoline(nua_event_t event, int status, char const* phra
     auto* self = static_cast<Impl*>(magic);
     SipEvent ev = detail::make_sip_event(event, status, phrase, sip, tags);
     ++self->counters.events;
-    GW_LOG(debug) << "sip event " << nua_event_name(event) << " " << status << " " << (phrase ? phrase : "");
+    GW_LOG(debug) << "sip event " << nua_event_name(event) << " " << status << " " << (phrase ? phrase : "")
+                  << (event == nua_i_state ? " state " + std::string(to_string(ev.call_state)) : "");
     if (hmagic) {
       static_cast<HandleOwner*>(hmagic)->on_nua_event(ev, nh, sip);
       return;
@@ -340,9 +350,10 @@ Result<std::unique_ptr<UserAgent>> UserAgent::create(GlibThread& loop, UaConfig 
       SIPTAG_USER_AGENT_STR(c.user_agent.c_str()), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0),
       NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1), NUTAG_APPL_METHOD("UPDATE"),
       NUTAG_ALLOW(allow.c_str()), NUTAG_SESSION_TIMER(c.session_expires), NUTAG_MIN_SE(c.min_se),
+      NUTAG_UPDATE_REFRESH(1),  // RFC 4028 §9: refresh by UPDATE (no offer) when the peer allows it
       NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
       TAG_IF(!c.tls_dir.empty(), TPTAG_CERTIFICATE(c.tls_dir.c_str())),
-      TPTAG_TLS_VERIFY_POLICY(c.tls_verify ? TPTLS_VERIFY_OUT : TPTLS_VERIFY_NONE), TAG_END());
+      TPTAG_TLS_VERIFY_POLICY(c.tls_verify ? TPTLS_VERIFY_SUBJECTS_OUT : TPTLS_VERIFY_NONE), TAG_END());
   if (!impl->core.nua)
     return make_error("sip.bind", "cannot start the SIP stack on " + url + " (address in use or not local?)");
   impl->dispatcher.on(SipEventKind::r_shutdown, on_shutdown_event)
@@ -352,6 +363,10 @@ Result<std::unique_ptr<UserAgent>> UserAgent::create(GlibThread& loop, UaConfig 
       .on(SipEventKind::i_outbound, on_stray_event)
       .on(SipEventKind::r_set_params, on_stray_event);
   Impl* raw = impl.get();
+  if (c.tls_verify) {
+    std::weak_ptr<void> alive = impl->alive;
+    impl->tls_watch = watch_tls_failures([raw, alive](const TlsFailure& f) { Impl::report_tls_failure(raw, alive, f); });
+  }
   impl->core.release_call = [raw](Call::Impl* call) {
     raw->core.loop->post([raw, call] { raw->calls.erase(call); });
   };

@@ -14,6 +14,7 @@
 
 #include "sip/call.hpp"
 #include "sip/glib_thread.hpp"
+#include "sip/tls_log.hpp"
 #include "util/result.hpp"
 
 namespace gw::sip {
@@ -42,7 +43,9 @@ struct UaConfig {
   // TLS (RFC 3261 §26.2.1, RFC 5630): sofia-sip's certificate directory
   // (agent.pem: our certificate and key, needed to accept TLS connections;
   // cafile.pem: the CAs we trust), and whether to verify the server's
-  // certificate against it on outgoing connections (default: not verified).
+  // certificate on outgoing connections: its chain against cafile.pem and
+  // that it names the host we connect to (subjectAltName DNS/URI or CN,
+  // RFC 5922 §7.2). Default: not verified.
   std::string tls_dir;
   bool tls_verify = false;
 };
@@ -95,6 +98,10 @@ class UserAgent {
     // A new incoming call. The callee sets the call's media and handler, then
     // rings, answers or rejects it. When unset, incoming calls get 486.
     std::function<void(const std::shared_ptr<Call>&)> on_incoming;
+    // With tls_verify: an outgoing TLS connection was dropped because of the
+    // server's certificate (sip/tls_log.hpp). The request that needed it is
+    // not failed by the stack until its transaction times out.
+    std::function<void(const TlsFailure&)> on_tls_failure;
   };
 
   // On the GLib thread: binds the transport(s). Fails on a bad URL or a port

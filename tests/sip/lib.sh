@@ -46,6 +46,25 @@ bg() {
   printf -v "$var" '%s' "$pid"
 }
 
+# sipp_uas NAME SCENARIO PORT [sipp options...]: a one-call sipp UAS on
+# 127.0.0.1:PORT in the background (PID in SIPP, output in $TMP/NAME.log),
+# given half a second to bind.
+sipp_uas() {
+  local name=$1 scenario=$2 port=$3
+  shift 3
+  bg SIPP timeout 30 sipp -sf "$scenario" -i 127.0.0.1 -p "$port" -m 1 -nostdin "$@" >"$TMP/$name.log" 2>&1
+  sleep 0.5
+}
+
+# leg NAME ARGS...: runs `sip-leg ARGS` for 20 s at most, stdout in
+# $TMP/NAME.out, stderr in $TMP/NAME.err; its exit status in RC.
+leg() {
+  local name=$1
+  shift
+  RC=0
+  timeout 20 "$SIPLEG" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" || RC=$?
+}
+
 # wait_for FILE REGEX [SECONDS]: until a line of FILE matches.
 wait_for() {
   local file=$1 re=$2 t=${3:-10} i

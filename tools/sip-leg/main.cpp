@@ -21,7 +21,7 @@ struct Flags {
   std::string bind = "udp:0.0.0.0:5060";
   std::string advertise, contact, proxy, from, user, password, realm;
   std::string user_agent = "sip-leg/" GW_VERSION;
-  unsigned session_expires = 0;
+  unsigned session_expires = 0, min_se = 90;
   std::string target, aor, registrar;
   unsigned expires = 3600, retry = 30;
   std::string codecs = "PCMU,PCMA,telephone-event/8000", codecs_from;
@@ -62,6 +62,9 @@ void add_media_options(CLI::App& sub, Flags& f) {
   sub.add_flag("--strict-source", f.strict_source, "Drop RTP not from the SDP address (no latching)");
   sub.add_option("--dtmf", f.dtmf, "How to send DTMF")->check(CLI::IsMember({"rfc4733", "info"}))->capture_default_str();
   sub.add_option("--session-expires", f.session_expires, "Ask for RFC 4028 session timers (s)");
+  sub.add_option("--min-se", f.min_se, "Shortest session interval accepted (s; RFC 4028 says 90 or more)")
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
   sub.add_option("--duration", f.duration, "Hang up this many seconds after the answer");
 }
 
@@ -116,6 +119,7 @@ gw::Status fill_sip(const Flags& f, LegOptions& o) {
   o.ua.credentials = {f.user, f.password, f.realm};
   o.ua.user_agent = f.user_agent;
   o.ua.session_expires = f.session_expires;
+  o.ua.min_se = f.min_se;
   o.ua.tls_dir = f.tls_dir;
   o.ua.tls_verify = f.tls_verify;
   if (f.tls_verify && f.tls_dir.empty()) return gw::make_error("usage", "--tls-verify needs --tls-dir (cafile.pem)");

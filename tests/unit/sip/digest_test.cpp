@@ -102,5 +102,44 @@ TEST(Digest, SofiaCredentialString) {
   EXPECT_FALSE(sofia_auth_string("Digest", "r", "al:ice", "x").ok());
 }
 
+// RFC 8760 answers for an INVITE (sip-leg's own, since sofia-sip does MD5
+// only). Expected values computed independently with Python's hashlib:
+// H(H(carol:sipp.test:pw):8760nonce1:00000001:0a4f113b:auth:H(INVITE:uri)).
+DigestRequest invite_request() {
+  return DigestRequest{"INVITE", "sip:auth@127.0.0.1:35100", "carol", "pw", "0a4f113b", 1, ""};
+}
+std::string sipp_challenge(const char* algorithm) {
+  return std::string("Digest realm=\"sipp.test\", nonce=\"8760nonce1\", qop=\"auth\", algorithm=") + algorithm;
+}
+
+TEST(Digest, Rfc8760AnswersSha256ForAnInvite) {
+  auto h = rfc8760_authorization({sipp_challenge("SHA-256")}, "", invite_request());
+  ASSERT_TRUE(h.has_value());
+  EXPECT_NE(h->find("response=\"e1b99dd29d50c90fd416c8def2a3eef75c9ff5a155ec8994fb86ac6be3ae6dbb\""),
+            std::string::npos) << *h;
+  EXPECT_NE(h->find("uri=\"sip:auth@127.0.0.1:35100\""), std::string::npos);
+  EXPECT_NE(h->find("algorithm=SHA-256"), std::string::npos);
+}
+
+TEST(Digest, Rfc8760AnswersSha512_256) {
+  auto h = rfc8760_authorization({sipp_challenge("SHA-512-256")}, "sipp.test", invite_request());
+  ASSERT_TRUE(h.has_value());
+  EXPECT_NE(h->find("response=\"bc6514ee94ed87e978b83e26c9200635a30b620028ffbbf81f522012803b2f49\""),
+            std::string::npos) << *h;
+}
+
+TEST(Digest, Rfc8760LeavesMd5ToSofiaAndHonoursTheRealm) {
+  EXPECT_FALSE(rfc8760_authorization({sipp_challenge("MD5")}, "", invite_request()).has_value());
+  EXPECT_FALSE(rfc8760_authorization({"Digest realm=\"r\", nonce=\"n\""}, "", invite_request()).has_value());
+  EXPECT_FALSE(rfc8760_authorization({sipp_challenge("SHA-256")}, "other", invite_request()).has_value());
+  // The first RFC 8760 challenge wins, after any MD5 one.
+  auto h = rfc8760_authorization({sipp_challenge("MD5"), sipp_challenge("SHA-512-256"), sipp_challenge("SHA-256")},
+                                 "", invite_request());
+  ASSERT_TRUE(h.has_value());
+  EXPECT_NE(h->find("algorithm=SHA-512-256"), std::string::npos);
+  EXPECT_TRUE(is_rfc8760(DigestAlgorithm::sha256_sess));
+  EXPECT_FALSE(is_rfc8760(DigestAlgorithm::md5_sess));
+}
+
 }  // namespace
 }  // namespace gw::sip
