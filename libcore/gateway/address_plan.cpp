@@ -13,7 +13,17 @@ bool PlanReport::ok() const {
 
 std::optional<std::pair<std::string, std::uint16_t>> parse_stun_url(std::string_view url) {
   if (url.rfind("stun:", 0) != 0) return std::nullopt;  // stuns: (TLS) is not probed
-  std::string_view rest = url.substr(5);
+  return parse_ice_url_host(url.substr(5));
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_turn_udp_url(std::string_view url) {
+  if (url.rfind("turn:", 0) != 0) return std::nullopt;  // turns: is TLS
+  // RFC 7065 §3.1: the transport defaults to UDP.
+  if (auto q = url.find("?transport="); q != std::string_view::npos && url.substr(q + 11) != "udp") return std::nullopt;
+  return parse_ice_url_host(url.substr(5));
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_ice_url_host(std::string_view rest) {
   if (auto q = rest.find('?'); q != std::string_view::npos) rest = rest.substr(0, q);
   std::string host;
   std::string_view port_text;

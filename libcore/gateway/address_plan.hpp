@@ -49,5 +49,10 @@ std::shared_ptr<void> check_address_plan(boost::asio::io_context& io, const Addr
 
 // "stun:host[:port]" -> host and port (3478 by default); nullopt when unparsable.
 std::optional<std::pair<std::string, std::uint16_t>> parse_stun_url(std::string_view url);
+// "turn:host[:port][?transport=udp]" (RFC 7065) -> host and port; nullopt
+// for TCP/TLS transports or when unparsable.
+std::optional<std::pair<std::string, std::uint16_t>> parse_turn_udp_url(std::string_view url);
+// "host[:port][?...]" after the scheme; IPv6 literals in brackets.
+std::optional<std::pair<std::string, std::uint16_t>> parse_ice_url_host(std::string_view rest);
 
 }  // namespace gw::gateway

@@ -36,7 +36,21 @@ std::string SignalingHub::new_call_id() {
   return id;
 }
 
-Status SignalingHub::prepare_local(CallParty& party, unsigned shard) {
+Status SignalingHub::prepare_local(CallParty& party, unsigned shard, ice::Role role) {
+  if (media_.full_ice()) {
+    LocalIce creds = make_local_ice();
+    auto ice = media_.open_leg_ice(role, creds.ufrag, creds.pwd,
+                                   [this](std::uint64_t serial, const std::optional<sdp::Candidate>& c) {
+                                     on_local_candidate(serial, c);
+                                   });
+    if (!ice) {
+      GW_LOG(warn) << "full ICE: " << ice.error().message;
+      return make_api_error(ErrorCode::overloaded, "No ICE agent could be set up; try again later.");
+    }
+    party.ice = std::move(*ice);
+    party.local = {std::move(creds), party.ice->host_candidates(), media_.certificate()->fingerprint(), false};
+    return {};
+  }
   std::uint16_t port = 0;
   if (media_.per_leg_ports()) {
     auto own = media_.open_leg_port(shard);
@@ -63,6 +77,12 @@ LegConfig SignalingHub::leg_config(const GatewayCall& call, const CallParty& par
   c.tone_pt = n.pt;
   c.peer = peer;
   c.own_port = party.own_port;
+  if (party.ice) {
+    c.full_ice = party.ice;
+    c.remote_ice = {n.remote_ufrag, n.remote_pwd, n.remote_candidates, n.remote_end_of_candidates || party.early_done};
+    c.remote_ice.candidates.insert(c.remote_ice.candidates.end(), party.early_candidates.begin(),
+                                   party.early_candidates.end());
+  }
   return c;
 }
 
@@ -90,7 +110,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_call(CallOrigin origin, co
 Result<SignalingHub::StartedCall> SignalingHub::start_builtin(CallOrigin& origin, const Target& target, const std::string& sdp) {
   unsigned shard = media_.pick_shard();
   auto call = std::make_unique<GatewayCall>();
-  if (auto st = prepare_local(call->caller, shard); !st) return st.error();
+  if (auto st = prepare_local(call->caller, shard, ice::Role::controlled); !st) return st.error();
   auto leg = answer_builtin(sdp, target.kind, call->caller.local);
   if (!leg) return leg.error();
   call->id = new_call_id();
@@ -125,7 +145,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_agent(CallOrigin& origi
   }
   unsigned shard = media_.pick_shard();
   auto call = std::make_unique<GatewayCall>();
-  if (auto st = prepare_local(call->callee, shard); !st) return st.error();
+  if (auto st = prepare_local(call->callee, shard, ice::Role::controlling); !st) return st.error();
   auto offer = offer_to_agent(sdp, call->callee.local);
   if (!offer) return offer.error();
   call->id = new_call_id();
@@ -185,7 +205,7 @@ void SignalingHub::handle(RequestContext& ctx, const AnswerRequest& r) {
 // The agent's answer completes both legs; the caller gets its answer.
 Status SignalingHub::answer_call(GatewayCall& call, const std::string& sdp) {
   if (call.sip_incoming) return answer_sip_incoming(call, sdp);
-  if (auto st = prepare_local(call.caller, call.shard); !st) return st;
+  if (auto st = prepare_local(call.caller, call.shard, ice::Role::controlled); !st) return st;
   auto legs = complete_bridge(*call.agent_offer, sdp, call.caller.local);
   if (!legs) return legs.error();
   call.caller.leg = media_.new_leg_id();

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "sdp/media_view.hpp"
 #include "sdp/translate.hpp"
 #include "sdp/webrtc_answer.hpp"
@@ -47,8 +49,9 @@ sdp::WebrtcAnswerParams answer_params(const LocalMedia& local) {
   p.ice_ufrag = local.ice.ufrag;
   p.ice_pwd = local.ice.pwd;
   p.candidates = local.candidates;
-  p.ice_lite = true;
-  p.end_of_candidates = true;
+  p.ice_lite = local.ice_lite;
+  p.trickle = !local.ice_lite;
+  p.end_of_candidates = local.ice_lite;
   p.fingerprint = to_sdp(local.fingerprint);
   p.setup = sdp::Setup::passive;  // the browser, a full agent, makes the DTLS connection
   return p;
@@ -78,6 +81,11 @@ void fill_codecs(NegotiatedLeg& leg, const std::vector<sdp::Codec>& codecs) {
 void fill_remote(NegotiatedLeg& leg, const sdp::MediaView& audio) {
   leg.remote_fingerprint = to_dtls(*audio.fingerprint);
   leg.remote_ufrag = audio.ice_ufrag;
+  leg.remote_pwd = audio.ice_pwd;
+  leg.remote_candidates = audio.candidates;
+  // RFC 8838 §4.1: without ice-options:trickle the offer holds every candidate.
+  bool trickle = std::find(audio.ice_options.begin(), audio.ice_options.end(), "trickle") != audio.ice_options.end();
+  leg.remote_end_of_candidates = audio.end_of_candidates || !trickle;
   leg.dtls_role = our_role(audio.setup);
 }
 

@@ -1,6 +1,6 @@
 // SDP for the gateway's browser legs (JSEP, RFC 8829) and what each leg's
 // media needs from it. The gateway is ICE-lite (RFC 8445 §2.5) on its shard
-// port, offers/answers one audio section with rtcp-mux and BUNDLE:
+// port, or a full agent in full-ICE mode (LocalMedia::ice_lite), offers/answers one audio section with rtcp-mux and BUNDLE:
 // - built-in targets: answer the caller's offer (echo: its preferred codec;
 //   tone: G.711 only, the tone is G.711);
 // - a call between two browsers: an offer to the agent carrying the caller's
@@ -36,6 +36,9 @@ struct LocalMedia {
   LocalIce ice;
   std::vector<sdp::Candidate> candidates;
   dtls::Fingerprint fingerprint;
+  // ICE-lite with every candidate; false (full-ICE mode): a full agent whose
+  // reflexive/relayed candidates are trickled (RFC 8838), no end-of-candidates.
+  bool ice_lite = true;
 };
 
 struct TelephoneEventFormat {
@@ -50,6 +53,9 @@ struct NegotiatedLeg {
   dtls::Role dtls_role = dtls::Role::passive;
   dtls::Fingerprint remote_fingerprint;
   std::string remote_ufrag;
+  std::string remote_pwd;                  // full-ICE mode: the browser's
+  std::vector<sdp::Candidate> remote_candidates;
+  bool remote_end_of_candidates = false;
   std::string codec;                       // "opus/48000/2"
   std::uint8_t pt = 0;
   std::uint32_t clock_rate = 8000;

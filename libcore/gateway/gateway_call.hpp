@@ -26,6 +26,9 @@ struct CallParty {
   LegId leg = 0;                     // 0: no browser leg (yet)
   LocalMedia local;
   std::shared_ptr<net::DatagramPort> own_port;  // port-range mode: the leg's socket
+  std::shared_ptr<LegIce> ice;                  // full-ICE mode: the leg's agent
+  std::vector<sdp::Candidate> early_candidates;  // full ICE: trickled before `ice` exists
+  bool early_done = false;
   CallStats last_stats;
   bool media_ready = false;
 };

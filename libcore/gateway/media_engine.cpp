@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstring>
+#include <tuple>
+
+#include "util/log.hpp"
 
 namespace gw::gateway {
 
@@ -75,6 +78,7 @@ Result<std::unique_ptr<MediaEngine>> MediaEngine::create(boost::asio::io_context
     engine->leg_ports_ = config.leg_ports;
     engine->leg_next_ = config.leg_ports->first;
   }
+  if (config.ice_mode == MediaEngineConfig::IceMode::full) engine->init_full_ice(config);
   engine->rtp_min_ = engine->rtp_next_ = config.rtp_port_min;
   engine->rtp_max_ = config.rtp_port_max;
   if (config.shards == 0) config.shards = 1;
@@ -137,9 +141,43 @@ std::vector<sdp::Candidate> MediaEngine::candidates(unsigned shard, std::uint16_
   return out;
 }
 
+void MediaEngine::init_full_ice(const MediaEngineConfig& config) {
+  ice::AgentConfig& t = ice_template_;
+  t.trickle = true;
+  t.consent_freshness = true;
+  t.bind = {config.bind};
+  for (const auto& ip : config.advertise) t.advertise.push_back(ice::AddressMapping{std::nullopt, ip});
+  t.stun = config.ice_stun;
+  t.turn = config.ice_turn;
+  if (config.leg_ports) std::tie(t.port_min, t.port_max) = *config.leg_ports;
+  glib_ = std::make_unique<ice::GlibLoop>();
+  glib_->start();
+}
+
+Result<std::shared_ptr<LegIce>> MediaEngine::open_leg_ice(ice::Role role, const std::string& ufrag,
+                                                          const std::string& pwd, LegIce::CandidateHandler on_candidate) {
+  if (!glib_) return make_error("gateway.ice-mode", "not in full-ICE mode");
+  ice::AgentConfig c = ice_template_;
+  c.role = role;
+  c.local_ufrag = ufrag;
+  c.local_pwd = pwd;
+  return LegIce::open(*glib_, std::move(c), signaling_, std::move(on_candidate));
+}
+
 void MediaEngine::add_legs(unsigned shard, std::vector<LegConfig> legs) {
-  for (auto& l : legs) l.certificate = certificate_;
+  std::vector<std::pair<std::shared_ptr<LegIce>, RemoteIce>> checks;
+  for (auto& l : legs) {
+    l.certificate = certificate_;
+    if (l.full_ice) {
+      l.full_ice->attach(*shards_.at(shard), l.id);
+      checks.emplace_back(l.full_ice, l.remote_ice);
+    }
+  }
   shards_.at(shard)->add_legs(std::move(legs));
+  // After the legs' creation is posted: what the agents report finds them.
+  for (auto& [ice, remote] : checks) {
+    if (auto st = ice->start_checks(remote); !st) GW_LOG(warn) << "ice: " << st.error().message;
+  }
 }
 
 Result<std::shared_ptr<RtpPorts>> MediaEngine::open_rtp_ports(unsigned shard) {
@@ -176,6 +214,10 @@ void MediaEngine::stop() {
   *alive_ = false;
   alive_ = std::make_shared<bool>(false);
   for (auto& s : shards_) s->stop();
+  if (glib_) {
+    glib_->post_and_wait([] {});  // runs the agents' releases posted by the legs
+    glib_->stop();
+  }
 }
 
 std::vector<ShardStatus> MediaEngine::status() const {
@@ -184,7 +226,7 @@ std::vector<ShardStatus> MediaEngine::status() const {
     const auto& c = s->counters();
     auto r = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
     out.push_back({s->index(), s->port(), s->leg_count(), r(c.unknown_source), r(c.stun_unknown_ufrag),
-                   r(c.stun_malformed), r(c.plain_no_leg), r(c.wrong_port)});
+                   r(c.stun_malformed), r(c.plain_no_leg), r(c.wrong_port), r(c.ice_no_leg)});
   }
   return out;
 }

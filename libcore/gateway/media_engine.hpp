@@ -14,7 +14,10 @@
 #include <boost/asio/io_context.hpp>
 
 #include "dtls/certificate.hpp"
+#include "gateway/leg_ice.hpp"
 #include "gateway/media_shard.hpp"
+#include "ice/config.hpp"
+#include "ice/glib_loop.hpp"
 #include "sdp/candidate.hpp"
 
 namespace gw::gateway {
@@ -31,6 +34,14 @@ struct MediaEngineConfig {
   // Port-range mode for browser media: each leg gets its own port from
   // [min, max] on `bind` instead of sharing its shard's port.
   std::optional<std::pair<std::uint16_t, std::uint16_t>> leg_ports;
+  // ICE for browser legs: lite (our own responder on the shard's port, the
+  // default) or full (a libnice agent per leg on one GLib thread; design
+  // brief §4, docs/ARCHITECTURE.md "ICE modes").
+  enum class IceMode : std::uint8_t { lite, full } ice_mode = IceMode::lite;
+  // Full mode: STUN/TURN for the gateway's own reflexive and relayed
+  // candidates (numeric addresses); `leg_ports` becomes libnice's port range.
+  std::optional<SocketAddress> ice_stun;
+  std::optional<ice::RelayServer> ice_turn;
 };
 
 struct ShardStatus {
@@ -39,6 +50,7 @@ struct ShardStatus {
   std::uint64_t legs = 0;
   // Counted drops (per-packet failures are counted, never thrown).
   std::uint64_t unknown_source = 0, stun_unknown_ufrag = 0, stun_malformed = 0, plain_no_leg = 0, wrong_port = 0;
+  std::uint64_t ice_no_leg = 0;
 };
 
 class MediaEngine {
@@ -55,7 +67,12 @@ class MediaEngine {
   unsigned pick_shard();
   // Host candidates: the shard's port, or `own_port` in port-range mode.
   [[nodiscard]] std::vector<sdp::Candidate> candidates(unsigned shard, std::uint16_t own_port = 0) const;
-  [[nodiscard]] bool per_leg_ports() const { return leg_ports_.has_value(); }
+  [[nodiscard]] bool per_leg_ports() const { return leg_ports_.has_value() && !full_ice(); }
+  [[nodiscard]] bool full_ice() const { return glib_ != nullptr; }
+  // Full-ICE mode: a libnice agent for one browser leg, gathering already
+  // (host candidates ready). Offerer: controlling (RFC 8445 §6.1.1).
+  Result<std::shared_ptr<LegIce>> open_leg_ice(ice::Role role, const std::string& ufrag, const std::string& pwd,
+                                               LegIce::CandidateHandler on_candidate);
   // Port-range mode: a bound socket for one browser leg on `shard`.
   Result<std::shared_ptr<net::DatagramPort>> open_leg_port(unsigned shard);
   [[nodiscard]] const std::shared_ptr<const dtls::Certificate>& certificate() const { return certificate_; }
@@ -76,6 +93,7 @@ class MediaEngine {
 
  private:
   MediaEngine(boost::asio::io_context& signaling, EventHandler on_event);
+  void init_full_ice(const MediaEngineConfig& config);
 
   boost::asio::io_context& signaling_;
   EventHandler on_event_;
@@ -90,6 +108,8 @@ class MediaEngine {
   IpAddress bind_;
   std::optional<std::pair<std::uint16_t, std::uint16_t>> leg_ports_;
   std::uint16_t leg_next_ = 0;
+  std::unique_ptr<ice::GlibLoop> glib_;  // full-ICE mode only
+  ice::AgentConfig ice_template_;
 };
 
 // Addresses of the up, non-loopback interfaces (IPv4 first); loopback when

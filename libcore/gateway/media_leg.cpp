@@ -13,6 +13,7 @@ namespace {
 constexpr Duration kTonePeriod = milliseconds(20);
 constexpr Duration kStatsPeriod = seconds(2);
 constexpr Duration kMaxToneLag = milliseconds(200);
+constexpr std::size_t kMaxUnsent = 8;  // datagrams held until libnice selects a pair
 
 // The plain side of every leg is in-process: this names it for the bridge.
 const media::PeerAddress& in_process() {
@@ -24,6 +25,12 @@ std::uint32_t random_ssrc() {
   std::uint32_t v = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
   return v == 0 ? 1 : v;
+}
+
+// Full-ICE mode: libnice owns the 5-tuple; the bridge only needs one name for it.
+const media::PeerAddress& ice_agent() {
+  static const media::PeerAddress address{std::string("ice-agent")};
+  return address;
 }
 
 }  // namespace
@@ -48,6 +55,7 @@ Result<std::unique_ptr<MediaLeg>> MediaLeg::create(LegConfig config, LegHost& ho
   if (!bridge) return bridge.error();
   leg->bridge_ = std::move(*bridge);
   leg->bridge_->set_remote(media::Port::plain_rtp, in_process(), now);
+  if (c.full_ice) leg->bridge_->set_remote(media::Port::secure, ice_agent(), now);
   leg->bridge_->start(now);
   for (const auto& te : c.telephone_events) leg->dtmf_.emplace_back(te.pt, te.clock_rate);
   if (c.mode == LegMode::tone) {
@@ -80,6 +88,28 @@ void MediaLeg::on_secure(ByteView data, const SocketAddress& from, TimePoint now
   drain_bridge_events(now);
 }
 
+void MediaLeg::on_ice_data(ByteView data, TimePoint now) {
+  if (ended_) return;
+  bridge_->on_secure(data, ice_agent(), now);
+  drain_bridge_events(now);
+}
+
+void MediaLeg::on_ice_selected(const SocketAddress& remote, TimePoint now) {
+  bool first = !selected_.has_value();
+  selected_ = remote;
+  if (first && !ended_) host_.report(event(LegEvent::Kind::ice_connected, remote.to_string()));
+  for (const auto& d : std::exchange(unsent_, {})) config_.full_ice->send(d);
+  (void)now;
+}
+
+void MediaLeg::on_ice_failed(TimePoint now) {
+  if (selected_) {
+    end(EndReason::consent_lost, "ICE consent lost (libnice)", now);  // RFC 7675 §5.1
+  } else {
+    end(EndReason::ice_failed, "ICE checks failed (libnice)", now);  // RFC 8445 §8.1.2
+  }
+}
+
 void MediaLeg::on_plain(ByteView data, TimePoint now) {
   if (ended_) return;
   bridge_->on_plain(data, in_process(), false, now);
@@ -87,7 +117,15 @@ void MediaLeg::on_plain(ByteView data, TimePoint now) {
 
 void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& to) {
   if (port == media::Port::secure) {
-    if (!to.is_unix()) host_.send_secure(data, to.inet(), config_.own_port.get());
+    if (config_.full_ice) {
+      // A DTLS flight answering the browser before libnice has selected a
+      // pair would be lost (and cost the browser's 1 s retransmission).
+      if (!config_.full_ice->send(data) && !selected_ && unsent_.size() < kMaxUnsent) {
+        unsent_.emplace_back(data.begin(), data.end());
+      }
+    } else if (!to.is_unix()) {
+      host_.send_secure(data, to.inet(), config_.own_port.get());
+    }
     return;
   }
   on_plain_out(data);
@@ -151,7 +189,10 @@ bool MediaLeg::on_tick(TimePoint now) {
     drain_bridge_events(now);
     if (ended_) return false;
   }
-  if (!last_check_) {
+  if (config_.full_ice) {
+    // libnice keeps consent itself; it may wait forever for trickled candidates.
+    if (!selected_ && now - created_ >= config_.ice_timeout) end(EndReason::ice_failed, "no ICE pair selected", now);
+  } else if (!last_check_) {
     if (now - created_ >= config_.ice_timeout) end(EndReason::ice_failed, "no ICE connectivity check arrived", now);
   } else if (now - *last_check_ >= config_.consent_timeout) {
     end(EndReason::consent_lost, "no ICE consent from the browser", now);  // RFC 7675 §5.1

@@ -17,6 +17,7 @@
 #include "gateway/api_events.hpp"
 #include "gateway/call_sdp.hpp"
 #include "gateway/dtmf_detector.hpp"
+#include "gateway/leg_ice.hpp"
 #include "gateway/tone_source.hpp"
 #include "ice/lite_check.hpp"
 #include "media/bridge.hpp"
@@ -46,6 +47,10 @@ struct LegConfig {
   // Port-range mode: the leg's own UDP socket (bound on the signaling
   // thread, used on the shard's); null: the shard's shared port.
   std::shared_ptr<net::DatagramPort> own_port;
+  // Full-ICE mode: the leg's libnice agent and the browser's ICE parameters
+  // (null: ICE-lite checks answered on the shard's or the leg's port).
+  std::shared_ptr<LegIce> full_ice;
+  RemoteIce remote_ice;
 };
 
 // What a leg reports to the signaling side (through its shard).
@@ -83,6 +88,11 @@ class MediaLeg : private media::Bridge::Output {
   bool on_check(ByteView packet, const stun::Message& request, const SocketAddress& from, TimePoint now);
   // A DTLS/SRTP/SRTCP datagram from a validated source.
   void on_secure(ByteView data, const SocketAddress& from, TimePoint now);
+  // Full-ICE mode: a datagram the leg's agent received, its selected pair
+  // (RFC 8445 §8.1.1), and its failure (checks exhausted or consent lost).
+  void on_ice_data(ByteView data, TimePoint now);
+  void on_ice_selected(const SocketAddress& remote, TimePoint now);
+  void on_ice_failed(TimePoint now);
   // Plain RTP/RTCP handed over by the peer leg (or by this leg, echo).
   void on_plain(ByteView data, TimePoint now);
   // 20 ms tick: tone, DTLS timers, consent, stats. False: the leg has ended.
@@ -119,6 +129,7 @@ class MediaLeg : private media::Bridge::Output {
   bool held_ = false;
   bool ended_ = false;
   std::uint64_t held_drops_ = 0;
+  std::vector<Bytes> unsent_;  // full ICE: sent before a pair was selected
 };
 
 }  // namespace gw::gateway

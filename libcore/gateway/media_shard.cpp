@@ -236,6 +236,37 @@ void MediaShard::on_leg_datagram(LegId leg, ByteView data, const net::PeerAddres
   flush_events();
 }
 
+template <class F>
+void MediaShard::with_ice_leg(LegId leg, F f) {
+  auto it = legs_.find(leg);
+  if (it == legs_.end()) {
+    counters_.ice_no_leg.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  TimePoint now = Clock::now();
+  f(*it->second, now);
+  drain_deferred(now);
+  flush_events();
+}
+
+void MediaShard::ice_data(LegId leg, Bytes data) {
+  boost::asio::post(io_, [this, leg, data = std::move(data)] {
+    with_ice_leg(leg, [&](MediaLeg& l, TimePoint now) { l.on_ice_data(data, now); });
+  });
+}
+
+void MediaShard::ice_selected(LegId leg, SocketAddress remote) {
+  boost::asio::post(io_, [this, leg, remote] {
+    with_ice_leg(leg, [&](MediaLeg& l, TimePoint now) { l.on_ice_selected(remote, now); });
+  });
+}
+
+void MediaShard::ice_failed(LegId leg) {
+  boost::asio::post(io_, [this, leg] {
+    with_ice_leg(leg, [&](MediaLeg& l, TimePoint now) { l.on_ice_failed(now); });
+  });
+}
+
 void MediaShard::deliver_plain(LegId to, ByteView data, std::optional<std::uint32_t> ssrc) {
   if (data.size() > Deferred{}.data.size()) return;
   if (deferred_count_ == deferred_.size()) deferred_.emplace_back();

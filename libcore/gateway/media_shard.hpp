@@ -36,9 +36,10 @@ struct ShardCounters {
   std::atomic<std::uint64_t> unknown_source{0};       // non-STUN from an address no check validated
   std::atomic<std::uint64_t> plain_no_leg{0};         // plain packet for a leg that is gone
   std::atomic<std::uint64_t> wrong_port{0};           // on a leg's own port, but for another leg
+  std::atomic<std::uint64_t> ice_no_leg{0};           // full ICE: data for a leg that is gone
 };
 
-class MediaShard final : private LegHost {
+class MediaShard final : private LegHost, public IceLegSink {
  public:
   using EventSink = std::function<void(std::vector<LegEvent>)>;
 
@@ -60,6 +61,11 @@ class MediaShard final : private LegHost {
   void remove_leg(LegId id);            // sends DTLS close_notify; no `ended` event
   void set_hold(LegId id, bool held);
 
+  // IceLegSink (full-ICE mode; called on the GLib thread, posted here).
+  void ice_data(LegId leg, Bytes data) override;
+  void ice_selected(LegId leg, SocketAddress remote) override;
+  void ice_failed(LegId leg) override;
+
   // RTP ports are bound on the signaling thread (before the SDP naming them
   // is sent) and used on this shard's thread once their leg is added.
   boost::asio::io_context& io() { return io_; }
@@ -74,6 +80,8 @@ class MediaShard final : private LegHost {
   void on_datagram(ByteView data, const net::PeerAddress& from);
   void on_stun(ByteView data, const SocketAddress& from, TimePoint now);
   void on_leg_datagram(LegId leg, ByteView data, const net::PeerAddress& from);
+  template <class F>
+  void with_ice_leg(LegId leg, F f);
   void on_tick();
   void arm_tick();
   void drain_deferred(TimePoint now);

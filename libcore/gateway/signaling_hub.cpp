@@ -13,6 +13,9 @@ namespace gw::gateway {
 
 namespace {
 
+// A browser trickles a handful (one per interface and type); a flood is cut.
+constexpr std::size_t kMaxEarlyCandidates = 32;
+
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> r(bytes);
   RAND_bytes(r.data(), static_cast<int>(bytes));
@@ -235,11 +238,34 @@ void SignalingHub::handle(RequestContext& ctx, const StatsRequest& r) {
 }
 
 void SignalingHub::handle(RequestContext& ctx, const IceCandidateRequest& r) {
-  // The gateway is ICE-lite: it answers the browser's checks from any
-  // address, so trickled candidates need no action (RFC 8445 §2.5).
   CallParty* p = nullptr;
   if (call_for(ctx, r.call_id, &p) == nullptr) return;
+  // ICE-lite answers the browser's checks from any address, so trickled
+  // candidates need no action (RFC 8445 §2.5). A full agent checks them.
+  if (media_.full_ice()) {
+    if (p->ice && r.candidate) {
+      (void)p->ice->add_remote_candidate(*r.candidate);
+    } else if (p->ice) {
+      p->ice->remote_done();
+    } else if (r.candidate && p->early_candidates.size() < kMaxEarlyCandidates) {
+      p->early_candidates.push_back(*r.candidate);  // the leg's agent starts at the answer
+    } else if (!r.candidate) {
+      p->early_done = true;
+    }
+  }
   respond(ctx, ok_response(*ctx.id));
+}
+
+void SignalingHub::on_local_candidate(std::uint64_t ice_serial, const std::optional<sdp::Candidate>& candidate) {
+  for (auto& [id, call] : calls_) {
+    for (CallParty* p : {&call->caller, &call->callee}) {
+      if (!p->ice || p->ice->serial() != ice_serial) continue;
+      if (p->conn) send_event(*p, IceCandidateEvent{id, candidate, ""});  // HTTP callers have host candidates only
+      emit({{"event", "ice-candidate"}, {"call_id", id}, {"party", p->name},
+            {"candidate", candidate ? boost::json::value(candidate->to_value()) : boost::json::value(nullptr)}});
+      return;
+    }
+  }
 }
 
 void SignalingHub::handle(RequestContext& ctx, const DtmfRequest& r) {

@@ -141,8 +141,11 @@ class SignalingHub final : public ApiHandler {
   LegConfig leg_config(const GatewayCall& call, const CallParty& party, const NegotiatedLeg& n, LegMode mode,
                        LegId peer) const;
   // Our ICE credentials, candidates and fingerprint for `party`'s browser
-  // leg (in port-range mode with a port of its own). Fails when no port is free.
-  Status prepare_local(CallParty& party, unsigned shard);
+  // leg (in port-range mode with a port of its own; in full-ICE mode with
+  // its agent, `role` ours). Fails when no port is free.
+  Status prepare_local(CallParty& party, unsigned shard, ice::Role role);
+  // Full-ICE mode: a candidate our agent gathered (nullopt: the last).
+  void on_local_candidate(std::uint64_t ice_serial, const std::optional<sdp::Candidate>& candidate);
   std::string new_call_id();
 
   // Sessions (signaling_hub.cpp).

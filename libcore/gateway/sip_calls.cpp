@@ -97,7 +97,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_sip(CallOrigin& origin,
 
 // The SIP side answered (183 or 200): both legs start; the browser's answer.
 Result<std::string> SignalingHub::bring_up_outgoing(GatewayCall& call, const std::string& sip_sdp) {
-  if (auto st = prepare_local(call.caller, call.shard); !st) return st.error();
+  if (auto st = prepare_local(call.caller, call.shard, ice::Role::controlled); !st) return st.error();
   auto bridge = complete_to_sip(*call.sip_offer, sip_sdp, call.caller.local);
   if (!bridge) return bridge.error();
   start_sip_legs(call, *bridge);
@@ -154,7 +154,7 @@ void SignalingHub::on_sip_incoming(const SipIncomingCall& in) {
   }
   unsigned shard = media_.pick_shard();
   auto call = std::make_unique<GatewayCall>();
-  if (!prepare_local(call->callee, shard)) return reject(503, "No media port free");
+  if (!prepare_local(call->callee, shard, ice::Role::controlling)) return reject(503, "No media port free");
   auto offer = offer_from_sip(in.offer_sdp, call->callee.local);
   if (!offer) return reject(488, "Not Acceptable Here");
   auto ports = media_.open_rtp_ports(shard);

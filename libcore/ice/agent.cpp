@@ -64,6 +64,7 @@ struct Agent::Impl : std::enable_shared_from_this<Impl> {
   void shutdown();
   void announce_credentials();
   void announce_local();
+  std::optional<LocalCandidate> local_candidate(const NiceCandidate& c) const;
   void on_local_candidate(const NiceCandidate& c);
   void on_gathering_done(guint stream_id);
   void on_state(guint stream_id, guint component, guint state);
@@ -201,6 +202,10 @@ Status Agent::Impl::init() {
   }
   stream = nice_agent_add_stream(agent, config.components);
   if (stream == 0) return make_error("ice.agent", "libnice refused to add a stream");
+  if (!config.local_ufrag.empty() &&
+      !nice_agent_set_local_credentials(agent, stream, config.local_ufrag.c_str(), config.local_pwd.c_str())) {
+    return make_error("ice.agent", "libnice refused the local ICE credentials");
+  }
   for (guint comp = 1; comp <= config.components; ++comp) {
     if (config.port_min != 0 || config.port_max != 0) {
       nice_agent_set_port_range(agent, stream, comp, config.port_min, config.port_max);
@@ -264,24 +269,30 @@ void Agent::Impl::announce_local() {
   if (gathering_done) on_gathering_done(stream);
 }
 
-void Agent::Impl::on_local_candidate(const NiceCandidate& c) {
+std::optional<LocalCandidate> Agent::Impl::local_candidate(const NiceCandidate& c) const {
   // Peer-reflexive local candidates are never signalled (RFC 8445 §7.2.5.3.1);
   // simultaneous-open TCP is not offered (RFC 6544 §4.5 makes it optional).
   if (c.stream_id != stream || c.type == NICE_CANDIDATE_TYPE_PEER_REFLEXIVE ||
       c.transport == NICE_CANDIDATE_TRANSPORT_TCP_SO) {
-    return;
+    return std::nullopt;
   }
-  if (c.type == NICE_CANDIDATE_TYPE_RELAYED) relay_gathered = true;
   LocalCandidate lc{from_nice(c), std::nullopt};
   // IPv6 link-local addresses reach no peer beyond the link (RFC 8445 §5.1.1.1).
-  if (lc.candidate.address.starts_with("fe80:") && config.bind.empty()) return;
+  if (lc.candidate.address.starts_with("fe80:") && config.bind.empty()) return std::nullopt;
   if (lc.candidate.type == sdp::CandidateType::host) {
     if (auto adv = advertised(lc.candidate.address)) {
       lc.base_address = lc.candidate.address;
       lc.candidate.address = *adv;
     }
   }
-  emit([lc = std::move(lc)](Impl& s) {
+  return lc;
+}
+
+void Agent::Impl::on_local_candidate(const NiceCandidate& c) {
+  auto lc = local_candidate(c);
+  if (!lc) return;
+  if (c.type == NICE_CANDIDATE_TYPE_RELAYED) relay_gathered = true;
+  emit([lc = std::move(*lc)](Impl& s) {
     if (s.callbacks.on_local_candidate) s.callbacks.on_local_candidate(lc);
   });
 }
@@ -363,9 +374,32 @@ Result<std::unique_ptr<Agent>> Agent::create(GlibLoop& loop, AgentConfig config,
 }
 
 Agent::~Agent() {
-  impl_->closed = true;
+  if (impl_->closed.exchange(true)) return;  // close_async() posted the shutdown
   auto impl = impl_;
   impl_->loop.post_and_wait([impl] { impl->shutdown(); });
+}
+
+void Agent::close_async() {
+  if (impl_->closed.exchange(true)) return;
+  auto impl = impl_;
+  // A stopped loop runs nothing: then nothing can race us either.
+  if (!impl_->loop.post([impl] { impl->shutdown(); })) impl_->loop.post_and_wait([impl] { impl->shutdown(); });
+}
+
+std::vector<LocalCandidate> Agent::local_candidates() {
+  std::vector<LocalCandidate> out;
+  auto impl = impl_;
+  impl_->loop.post_and_wait([impl, &out] {
+    if (impl->agent == nullptr) return;
+    for (guint comp = 1; comp <= impl->config.components; ++comp) {
+      GSList* list = nice_agent_get_local_candidates(impl->agent, impl->stream, comp);
+      for (GSList* i = list; i != nullptr; i = i->next) {
+        if (auto lc = impl->local_candidate(*static_cast<NiceCandidate*>(i->data))) out.push_back(std::move(*lc));
+      }
+      g_slist_free_full(list, free_candidate);
+    }
+  });
+  return out;
 }
 
 const AgentConfig& Agent::config() const { return impl_->config; }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ice/config.hpp"
 #include "ice/glib_loop.hpp"
@@ -86,7 +87,16 @@ class Agent {
   void restart();
 
   // Sends on the selected pair of `component`; false when none is selected.
+  // Not after close_async().
   bool send(ByteView data, unsigned component = 1);
+
+  // The local candidates gathered so far (host ones once start() has run):
+  // a round trip to the loop thread.
+  std::vector<LocalCandidate> local_candidates();
+  // Drops every later callback and releases the agent on the loop thread
+  // without waiting for it (TURN allocations take up to 1 s to release); the
+  // destructor then returns at once. For callers that must not block.
+  void close_async();
 
   [[nodiscard]] const AgentConfig& config() const;
 

@@ -57,6 +57,9 @@ struct AgentConfig {
   std::optional<SocketAddress> stun;  // server-reflexive candidates (RFC 8489)
   std::optional<RelayServer> turn;
   std::uint16_t port_min = 0, port_max = 0;  // 0, 0: any port
+  // Our ufrag/pwd (RFC 8839 §5.4) when they are already in our SDP; empty:
+  // libnice makes them up.
+  std::string local_ufrag, local_pwd;
 };
 
 // RFC 8839 §5.4: ufrag 4..256 ice-chars, pwd 22..256 ice-chars

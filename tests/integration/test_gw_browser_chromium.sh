@@ -20,9 +20,17 @@
 #   gets dtmf events 1 2 3 # within 5 s;
 # - tone: the customer page calls "tone", inbound packets rise;
 # - no JavaScript error or CSP violation on the pages.
+# With GW_BROWSER_GW_NAT=1 the gateway sits behind a NAT and runs full ICE
+# (test_gw_full_ice_chromium.sh):
+#   [ns "gw": 100.64.0.1] -- [ns "gwnat": 100.64.0.254 | 203.0.113.1,
+#   MASQUERADE, DNAT tcp 8443] -- [ns "web": 203.0.113.7, Chromium and a STUN
+#   server (stun-probe serve)]. webrtc-gw --ice-mode full learns its reflexive
+#   address 203.0.113.1 from the STUN server and trickles it; its own checks
+#   open the NAT's pinhole (RFC 8445 §2.1), which ICE-lite could never do.
 # Env: GW_BROWSER_SCENARIOS (default echo,agent,hold,dtmf,tone),
 #      GW_BROWSER_SECONDS (default 6), GW_BROWSER_TRICKLE=1 (trickle ICE),
-#      GW_BROWSER_ARGS (more driver options, e.g. --full-sdp), GW_KEEP_TMP=1.
+#      GW_BROWSER_ARGS (more driver options, e.g. --full-sdp),
+#      GW_BROWSER_GW_NAT=1 (the topology above), GW_KEEP_TMP=1.
 source "$(dirname "$0")/lib.sh"
 gw_require ip python3 node timeout curl
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -42,11 +50,30 @@ if [[ ! -x $CHROMIUM || ! -d $BROWSER_DIR/node_modules/playwright-core ]]; then
   exit 1
 fi
 
-gwns='' web=''
+gwns='' web='' gwnat=''
 gw_netns gwns gw && gw_netns web web || exit 1
-gw_link "$gwns" eth0 198.51.100.1/24 "$web" eth0 198.51.100.7/24 || exit 1
-GW_IP=198.51.100.1 HTTPS_PORT=8443 MEDIA_PORT=40000
-BASE=https://$GW_IP:$HTTPS_PORT
+HTTPS_PORT=8443 MEDIA_PORT=40000
+gw_args=()
+if [[ ${GW_BROWSER_GW_NAT:-0} == 1 ]]; then
+  gw_require iptables
+  gw_netns gwnat gwnat || exit 1
+  gw_link "$gwns" eth0 100.64.0.1/24 "$gwnat" lan 100.64.0.254/24 || exit 1
+  gw_link "$gwnat" wan 203.0.113.1/24 "$web" eth0 203.0.113.7/24 || exit 1
+  ip -n "$gwns" route add default via 100.64.0.254
+  ip netns exec "$gwnat" sysctl -qw net.ipv4.ip_forward=1
+  ip netns exec "$gwnat" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE
+  ip netns exec "$gwnat" iptables -t nat -A PREROUTING -i wan -p tcp --dport "$HTTPS_PORT" \
+    -j DNAT --to-destination 100.64.0.1:"$HTTPS_PORT"
+  gw_bg ip netns exec "$web" "$GW_TOOLS/stun-probe/stun-probe" serve --listen 203.0.113.7:3478 -q
+  gw_wait_udp "$web" 3478 || exit 1
+  GW_IP=100.64.0.1
+  BASE=https://203.0.113.1:$HTTPS_PORT
+  gw_args=(--ice-mode full --stun stun:203.0.113.7:3478 --cert-name 203.0.113.1 --skip-plan-check)
+else
+  gw_link "$gwns" eth0 198.51.100.1/24 "$web" eth0 198.51.100.7/24 || exit 1
+  GW_IP=198.51.100.1
+  BASE=https://$GW_IP:$HTTPS_PORT
+fi
 
 extra=()
 "$GW_BIN" --help 2>&1 | grep -q -- '--json' && extra+=(--json)
@@ -54,7 +81,7 @@ extra=()
 mkdir -p "$T/state"
 gw_bg timeout 150 ip netns exec "$gwns" "$GW_BIN" --public-bind "$GW_IP" --https-port "$HTTPS_PORT" \
   --media-port "$MEDIA_PORT" --media-threads 1 --state-dir "$T/state" --web-root "$GW_SOURCE_DIR/web" \
-  "${extra[@]}" >"$T/gw.out" 2>"$T/gw.err"
+  "${extra[@]}" "${gw_args[@]}" >"$T/gw.out" 2>"$T/gw.err"
 gw_pid=$GW_LAST_PID
 
 up=0
@@ -95,6 +122,10 @@ done
 
 gw_stop "$gw_pid"
 gw_log "webrtc-gw stopped (exit $?)"
+if [[ ${GW_BROWSER_GW_NAT:-0} == 1 ]]; then
+  check "full ICE: the gateway trickled its reflexive candidate 203.0.113.1" \
+    grep -qE '"event":"ice-candidate".*203\.0\.113\.1 [0-9]+ typ srflx' "$T/gw.out"
+fi
 if ((GW_FAILS)); then
   gw_log "== failed checks (details)"
   grep '"ok":false' "$T/checks.jsonl" | cut -c1-1500 >&2

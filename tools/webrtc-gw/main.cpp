@@ -78,7 +78,8 @@ struct Gateway {
     for (const auto& st : media->status()) {
       shards.push_back({{"port", st.port}, {"legs", st.legs}, {"unknown_source", st.unknown_source},
                         {"stun_unknown_ufrag", st.stun_unknown_ufrag}, {"stun_malformed", st.stun_malformed},
-                        {"plain_no_leg", st.plain_no_leg}, {"wrong_port", st.wrong_port}});
+                        {"plain_no_leg", st.plain_no_leg}, {"wrong_port", st.wrong_port},
+                        {"ice_no_leg", st.ice_no_leg}});
     }
     o["shards"] = std::move(shards);
     return o;
@@ -174,6 +175,7 @@ struct Gateway {
            {"https", local.to_string()},
            {"url", "https://" + (local.ip.is_v4() ? host : "[" + host + "]") + ":" + std::to_string(local.port) + "/"},
            {"media_ports", std::move(ports)},
+           {"ice_mode", media->full_ice() ? "full" : "lite"},
            {"advertised", std::move(addrs)},
            {"certificate", server->certificate_fingerprint()},
            {"web_root", sc.web_root},

@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "gateway/address_plan.hpp"
 #include "gateway/api_validate.hpp"
+#include "gateway/turn_credentials.hpp"
 #include "net/datagram_port.hpp"
 
 namespace webrtc_gw {
@@ -91,6 +94,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--media-port-range", o.media_port_range,
                  "Browser media on a port per call leg from MIN-MAX instead of the one --media-port per thread")
       ->group(pub);
+  app.add_option("--ice-mode", o.ice_mode,
+                 "lite: answer browsers' checks on the media port (a public address); full: a libnice agent per "
+                 "leg, with reflexive/relayed candidates from the first --stun/--turn (behind NAT)")
+      ->check(CLI::IsMember({"lite", "full"}))->capture_default_str()->group(pub);
   app.add_option("--media-threads", o.media_threads, "Media threads (0: one per core)")
       ->capture_default_str()->group(pub);
   app.add_option("--cert", o.cert, "PEM certificate for HTTPS (default: self-signed, kept in --state-dir)")
@@ -166,6 +173,45 @@ Result<gw::gateway::HttpsServerConfig> server_config(const Options& o) {
   return c;
 }
 
+namespace {
+
+// Full-ICE mode: the gateway's own reflexive and relayed candidates come from
+// the first --stun and the first UDP --turn server (libnice wants literals).
+gw::Status full_ice_servers(const Options& o, gw::gateway::MediaEngineConfig& c) {
+  using gw::gateway::MediaEngineConfig;
+  c.ice_mode = MediaEngineConfig::IceMode::full;
+  auto resolve = [&](const std::pair<std::string, std::uint16_t>& hp, const std::string& url) -> Result<gw::SocketAddress> {
+    auto ip = gw::net::resolve_host(hp.first, c.bind.is_unspecified() ? std::nullopt : std::optional(c.bind.family));
+    if (!ip) return Error{"usage", "--ice-mode full: cannot resolve " + url + ": " + ip.error().message};
+    return gw::SocketAddress{*ip, hp.second};
+  };
+  for (const auto& url : o.stun) {
+    auto hp = gw::gateway::parse_stun_url(url);
+    if (!hp) continue;
+    auto addr = resolve(*hp, url);
+    if (!addr) return addr.error();
+    c.ice_stun = *addr;
+    break;
+  }
+  for (const auto& url : o.turn) {
+    auto hp = gw::gateway::parse_turn_udp_url(url);
+    if (!hp) continue;
+    auto addr = resolve(*hp, url);
+    if (!addr) return addr.error();
+    std::string secret = o.turn_secret;
+    if (!o.turn_secret_file.empty()) {
+      std::ifstream in(o.turn_secret_file);
+      std::getline(in, secret);
+    }
+    auto creds = gw::gateway::turn_credentials(secret, "webrtc-gw", std::time(nullptr), o.turn_ttl);
+    c.ice_turn = gw::ice::RelayServer{*addr, creds.username, creds.credential, gw::ice::RelayServer::Transport::udp};
+    break;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<gw::gateway::MediaEngineConfig> media_config(const Options& o) {
   gw::gateway::MediaEngineConfig c;
   auto ip = gw::IpAddress::parse(o.public_bind);
@@ -185,6 +231,9 @@ Result<gw::gateway::MediaEngineConfig> media_config(const Options& o) {
   }
   c.rtp_port_min = range->first;
   c.rtp_port_max = range->second;
+  if (o.ice_mode == "full") {
+    if (auto st = full_ice_servers(o, c); !st) return st.error();
+  }
   auto rtp_bind = gw::IpAddress::parse(o.private_bind);
   if (!rtp_bind) return Error{"usage", "--private-bind: '" + o.private_bind + "' is not an IP address"};
   c.rtp_bind = *rtp_bind;

@@ -42,6 +42,7 @@ struct Options {
   unsigned sip_register_expires = 300;
   std::string rtp_ports = "20000-29999";
   std::string media_port_range;  // browser media: a port per leg instead of --media-port
+  std::string ice_mode = "lite";  // or "full" (libnice per leg)
   bool skip_plan_check = false;
 };
 
