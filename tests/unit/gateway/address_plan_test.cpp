@@ -32,6 +32,16 @@ TEST(AddressPlanStunUrl, HostAndPort) {
   EXPECT_EQ(parse_stun_url("stun:h:1"), (HostPort{"h", 1}));
 }
 
+TEST(AddressPlanTurnUrl, UdpOnly) {
+  EXPECT_EQ(parse_turn_udp_url("turn:turn.example.org"), (HostPort{"turn.example.org", 3478}));
+  EXPECT_EQ(parse_turn_udp_url("turn:192.0.2.1:3479?transport=udp"), (HostPort{"192.0.2.1", 3479}));
+  EXPECT_EQ(parse_turn_udp_url("turn:[2001:db8::1]:3478"), (HostPort{"2001:db8::1", 3478}));
+  EXPECT_FALSE(parse_turn_udp_url("turn:192.0.2.1:3478?transport=tcp"));
+  EXPECT_FALSE(parse_turn_udp_url("turns:turn.example.org:5349"));
+  EXPECT_FALSE(parse_turn_udp_url("stun:192.0.2.1"));
+  EXPECT_FALSE(parse_turn_udp_url("turn:"));
+}
+
 TEST(AddressPlanStunUrl, Refused) {
   for (std::string_view bad : {
            "stuns:stun.example.org",  // TLS: not probed

@@ -124,6 +124,27 @@ TEST(CallSdp, EchoAnswerToChromium) {
   EXPECT_FALSE(leg->telephone_events.empty());
 }
 
+// Full-ICE mode (RFC 8445 full agent, RFC 8838 trickle): no a=ice-lite, our
+// host candidates without end-of-candidates, and the browser's ICE
+// parameters handed to the leg's agent.
+TEST(CallSdp, FullIceAnswerTricklesAndCarriesTheBrowsersIce) {
+  auto l = local();
+  l.ice_lite = false;
+  auto leg = answer_builtin(read_data(kChromeAudio), Target::Kind::echo, l);
+  ASSERT_TRUE(leg.ok()) << leg.error().message;
+  auto a = parse(leg->local_sdp);
+  EXPECT_FALSE(a.view.ice_lite);
+  EXPECT_FALSE(a.audio->end_of_candidates);
+  EXPECT_NE(std::find(a.audio->ice_options.begin(), a.audio->ice_options.end(), "trickle"), a.audio->ice_options.end());
+  ASSERT_EQ(a.audio->candidates.size(), 1u);
+  auto offer = parse(read_data(kChromeAudio));
+  EXPECT_EQ(leg->remote_ufrag, offer.audio->ice_ufrag);
+  EXPECT_EQ(leg->remote_pwd, offer.audio->ice_pwd);
+  EXPECT_EQ(leg->remote_candidates, offer.audio->candidates);
+  // Chromium offers trickle: more candidates may follow.
+  EXPECT_EQ(leg->remote_end_of_candidates, offer.audio->end_of_candidates);
+}
+
 TEST(CallSdp, EchoAnswerRejectsVideoKeepsMid) {
   auto leg = answer_builtin(read_data(kChromeAudioVideo), Target::Kind::echo, local());
   ASSERT_TRUE(leg.ok()) << leg.error().message;
