@@ -20,7 +20,7 @@
 #     (a=sendonly, then sendrecv) against sipp's uas_hold.xml;
 #  8. SIGTERM with an agent signed in: un-REGISTER, exit 0.
 # Ports 35400-35499 and RTP 35700-35799.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout ss
 GW_BIN=$BUILD/tools/webrtc-gw/webrtc-gw
 LOAD=$BUILD/bench/gw_load
@@ -39,7 +39,7 @@ bg GW_PID timeout 150 "$GW_BIN" --public-bind 127.0.0.1 --https-port $HTTPS --me
   --private-bind 127.0.0.1 --sip-port $GWSIP --sip-registrar "sip:127.0.0.1:$KAM" --sip-domain 127.0.0.1 \
   --sip-credentials "$TMP/creds" --sip-user carol --sip-password pw --sip-from sip:carol@sipp.test \
   --rtp-ports 35700-35799 --ring-timeout 3 --state-dir "$TMP/state" \
-  --skip-plan-check --json >"$TMP/gw.out" 2>"$TMP/gw.err"
+  --skip-plan-check --json ${GW_EXTRA_ARGS:-} >"$TMP/gw.out" 2>"$TMP/gw.err"
 wait_for "$TMP/gw.out" '"event":"listening"' 10
 grep -q '"sip":"udp:127.0.0.1:35430"' "$TMP/gw.out" || fail "listening event lacks the SIP address"
 
@@ -77,7 +77,7 @@ timeout 20 sipp -sn uac "127.0.0.1:$KAM" -s alice -i 127.0.0.1 -p $UAC -mi 127.0
   -nostdin >"$TMP/sipp-uac.log" 2>&1 || fail "sipp's call to alice through Kamailio failed"
 wait_exit "$AGENT_PID" 10
 [[ $RC == 0 ]] || fail "agent exit $RC"
-grep -q '"event": "incoming-call".*a=ice-lite' "$TMP/alice.out" || fail "no WebRTC incoming-call offer"
+grep -qE '"event": "incoming-call".*a=(ice-lite|ice-options:trickle)' "$TMP/alice.out" || fail "no WebRTC incoming-call offer"
 grep -q '"event": "ended".*"reason": "remote-hangup"' "$TMP/alice.out" || fail "the call did not end remote-hangup"
 
 echo "== 3. the agent's WebSocket is gone: un-REGISTER"

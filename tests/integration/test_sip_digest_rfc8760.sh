@@ -11,7 +11,7 @@
 #     the INVITE with 407 and checks the answer itself before relaying it
 #     to a sipp UAS.
 # Ports 36200-36299.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need sipp python3 timeout kamailio
 
 UAS=36200 KAM=36202 LEG=36210 MEDIA=36220

@@ -7,7 +7,7 @@
 #  2. a wrong password: registration_failed, exit 12;
 #  3. Kamailio with algorithm SHA-256 (RFC 8760): `register` still succeeds.
 # Ports 35300-35399.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout
 
 KAM=35300 LEG=35310 UAC=35320 MEDIA=35330 KAM2=35350

@@ -6,7 +6,7 @@
 #  3. the caller's hold/resume shows up at the callee as remote_held /
 #     remote_resumed (it follows the peer's hold).
 # Ports 35500-35599.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need python3 timeout
 
 A=35510 B=35520 A_PIPE_IN=35530 B_PIPE_OUT=35540

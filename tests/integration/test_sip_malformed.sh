@@ -5,7 +5,7 @@
 # offer-less INVITE gets an offer in the 200 and the answer in the ACK
 # (RFC 3261 §13.2.1), OPTIONS still gets 200; then a sipp call still works and
 # sip-leg exits cleanly on SIGINT. Ports 35400-35499.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need sipp python3 timeout
 
 LEG=35410 PEER=35400 UAC=35420 MEDIA=35430

@@ -8,7 +8,7 @@
 #  2. `--advertise 127.0.0.2` while bound on 127.0.0.1: the sipp UAS checks
 #     that Via, Contact and SDP c= carry 127.0.0.2.
 # Ports 35650-35699.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout
 
 KAM=35650 UAS=35660 LEG=35670 MEDIA=35680

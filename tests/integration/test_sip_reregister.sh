@@ -8,7 +8,7 @@
 #     backoff, and once a fresh Kamailio runs, registered (recovered) and a
 #     call reaches sip-leg again.
 # Ports 35600-35649.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout
 
 KAM=35600 LEG=35610 UAC=35620 MEDIA=35630

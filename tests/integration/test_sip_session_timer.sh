@@ -16,7 +16,7 @@
 #     the refresher, the 200 OK says Session-Expires: 90;refresher=uac and
 #     Require: timer (§9).
 # Ports 36300-36399.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need sipp python3 timeout
 
 UAS1=36300 UAS2=36302 UAS3=36304 UAC=36306 LEG1=36310 LEG2=36312 LEG3=36314 LEG4=36316 MEDIA=36320

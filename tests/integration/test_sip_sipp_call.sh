@@ -8,7 +8,7 @@
 #     the 183's SDP is reported as early_media, then the answer;
 #  6. 302: the call follows the Contact to a second UAS.
 # Ports 35100-35199.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need sipp python3 timeout
 
 UAS=35100 LEG=35110 MEDIA=35120 PIPE_OUT=35130 PIPE_IN=35132

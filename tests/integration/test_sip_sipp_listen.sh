@@ -6,7 +6,7 @@
 #     50 as before them, and RSS within 2 MiB (allocator arenas settle over the
 #     first few hundred calls; measured flat from call 300 to 700).
 # Ports 35200-35299.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need sipp python3 timeout
 
 LEG=35210 UAC=35200 MEDIA=35220

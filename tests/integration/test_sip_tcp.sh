@@ -8,7 +8,7 @@
 #     is echoed by sipp (-rtp_echo) and comes back intact, sipp's BYE ends the
 #     call (exit 5) and sip-leg unregisters over TCP on the way out.
 # Ports 36000-36099.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout
 
 KAM=36000 LEG=36010 UAC=36020 MEDIA=36030 PIPE_OUT=36040 PIPE_IN=36042

@@ -17,7 +17,7 @@
 #  5. a trusted certificate whose CN is another name but whose
 #     subjectAltName holds sip:127.0.0.1 (Kamailio's third TLS port):
 #     registered.
-source "$GW_SOURCE_DIR/tests/sip/lib.sh"
+source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
 need kamailio sipp python3 timeout openssl
 TLSMOD=/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so
 if [[ ! -f $TLSMOD ]]; then

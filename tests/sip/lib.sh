@@ -2,8 +2,9 @@
 # Every process started with `bg` is stopped by PID on exit; the temp dir goes.
 set -euo pipefail
 
-BUILD=${GW_BUILD_DIR:?GW_BUILD_DIR is not set}
-SRC=${GW_SOURCE_DIR:?GW_SOURCE_DIR is not set}
+SRC=${GW_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${GW_BUILD_DIR:-$SRC/build}
+export GW_SOURCE_DIR=$SRC GW_BUILD_DIR=$BUILD
 SIPLEG=$BUILD/tools/sip-leg/sip-leg
 SIPDIR=$SRC/tests/sip
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sip-test.XXXXXX")
