@@ -8,8 +8,10 @@
 #
 # Usage: bench/gw_load/run.sh [--calls "100 250 500 1000"] [--duration 20] [--rate 50]
 #                             [--repeat 1] [--signins 200] [--no-doc] [--pin]
+#                             [--gw-args "--ice-mode full"]
 # --pin: the gateway on CPU 0, gw_load on CPU 1 (taskset), so the generator
 #        cannot steal the gateway's core: "legs per core" needs it.
+# --gw-args: more webrtc-gw options for every gateway of the sweep.
 # Env: GW_BUILD_DIR   where tools/webrtc-gw/webrtc-gw is (default: build)
 #      LOAD_BUILD_DIR where bench/gw_load is built (default: build-bench; built if missing)
 #      DOC            the file to write (default: docs/BENCHMARKS.md)
@@ -22,7 +24,7 @@ DOC=${DOC:-$SRC/docs/BENCHMARKS.md}
 GW=$GW_BUILD_DIR/tools/webrtc-gw/webrtc-gw
 LOAD=$LOAD_BUILD_DIR/bench/gw_load
 CALLS="100 250 500 1000" DURATION=20 RATE=50 REPEAT=1 SIGNINS=200 WRITE_DOC=1
-PIN_GW=() PIN_LOAD=()
+PIN_GW=() PIN_LOAD=() GW_EXTRA=()
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --signins) SIGNINS=$2; shift 2 ;;
     --no-doc) WRITE_DOC=0; shift ;;
     --pin) PIN_GW=(taskset -c 0) PIN_LOAD=(taskset -c 1); shift ;;
+    --gw-args) read -r -a GW_EXTRA <<<"$2"; shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -78,7 +81,7 @@ start_gw() {  # NAME
   MEDIA_PORT=$media
   mkdir -p "$T/$1.state"
   GW_CMD=("$GW" --public-bind 127.0.0.1 --https-port "$HTTPS_PORT" --media-port "$media" --media-threads 1
-          --state-dir "$T/$1.state" --web-root "$SRC/web" --json)
+          --state-dir "$T/$1.state" --web-root "$SRC/web" --json "${GW_EXTRA[@]}")
   "${PIN_GW[@]}" "${GW_CMD[@]}" >"$T/$1.gw.events" 2>"$T/$1.gw.log" </dev/null &
   GW_PID=$!; PIDS+=("$GW_PID")
   for ((i = 0; i < 100; i++)); do
@@ -159,7 +162,7 @@ for n in $CALLS; do
 done
 
 COMMAND="bench/gw_load/run.sh$(printf ' %q' "${ARGS[@]}")"
-COMMAND+=$'\n'"# gateway: webrtc-gw --public-bind 127.0.0.1 --https-port P --media-port M --media-threads 1 --state-dir DIR --web-root web --json"
+COMMAND+=$'\n'"# gateway: webrtc-gw --public-bind 127.0.0.1 --https-port P --media-port M --media-threads 1 --state-dir DIR --web-root web --json${GW_EXTRA[*]:+ ${GW_EXTRA[*]}}"
 python3 "$HERE/report.py" markdown "$T/runs.jsonl" "$T/signin.jsonl" "$T/bare.jsonl" "$COMMAND" "$GW_INFO" \
   >"$T/section.md"
 cat "$T/section.md"

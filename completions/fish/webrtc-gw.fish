@@ -6,6 +6,7 @@ complete -c webrtc-gw -l public-advertise -r -f -d 'IP announced in ICE candidat
 complete -c webrtc-gw -l https-port -r -f -d 'TCP port for HTTPS/WSS (API and web pages)'
 complete -c webrtc-gw -l media-port -r -f -d 'UDP port for all browser media; media thread i uses PORT+i (0: any free port)'
 complete -c webrtc-gw -l media-port-range -r -f -d 'Browser media on a port per call leg from MIN-MAX instead of the one --media-port per thread'
+complete -c webrtc-gw -l ice-mode -r -f -a 'lite full ' -d 'lite: answer browsers\' checks on the media port (a public address); full: a libnice agent per leg, with reflexive/relayed candidates from the first --stun/--turn (behind NAT)'
 complete -c webrtc-gw -l media-threads -r -f -d 'Media threads (0: one per core)'
 complete -c webrtc-gw -l cert -r -f -d 'PEM certificate for HTTPS (default: self-signed, kept in --state-dir)'
 complete -c webrtc-gw -l key -r -f -d 'PEM private key for --cert'
