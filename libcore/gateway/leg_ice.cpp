@@ -112,6 +112,10 @@ Status LegIce::start_checks(const RemoteIce& remote) {
 
 Status LegIce::add_remote_candidate(const sdp::Candidate& candidate) {
   if (!usable(candidate) || candidate.component != 1) return {};  // rtcp-mux: one component
+  // Every remote candidate is a destination for our checks: a page must not
+  // make the gateway probe arbitrary addresses (RFC 8445 §19.5.1).
+  if (remote_count_ >= kMaxRemoteCandidates) return make_error("ice.too-many-candidates", "too many candidates");
+  ++remote_count_;
   if (!started_) {
     pending_.push_back(candidate);
     return {};

@@ -70,6 +70,7 @@ class LegIce {
   // The browser's credentials and candidates: checks start (RFC 8445 §6.1.4).
   Status start_checks(const RemoteIce& remote);
   // A trickled browser candidate (RFC 8838 §4.4); kept until start_checks.
+  // mDNS/FQDN candidates are skipped; past 32 per leg they are refused.
   Status add_remote_candidate(const sdp::Candidate& candidate);
   void remote_done();  // the browser's end-of-candidates
 
@@ -89,6 +90,8 @@ class LegIce {
   bool started_ = false;                       // signaling thread
   std::vector<sdp::Candidate> pending_;        // trickled before start_checks
   bool pending_done_ = false;
+  std::size_t remote_count_ = 0;
+  static constexpr std::size_t kMaxRemoteCandidates = 32;
 };
 
 }  // namespace gw::gateway

@@ -244,7 +244,9 @@ void SignalingHub::handle(RequestContext& ctx, const IceCandidateRequest& r) {
   // candidates need no action (RFC 8445 §2.5). A full agent checks them.
   if (media_.full_ice()) {
     if (p->ice && r.candidate) {
-      (void)p->ice->add_remote_candidate(*r.candidate);
+      if (auto st = p->ice->add_remote_candidate(*r.candidate); !st) {
+        return fail(ctx, make_api_error(ErrorCode::bad_candidate, "The call has too many candidates already."));
+      }
     } else if (p->ice) {
       p->ice->remote_done();
     } else if (r.candidate && p->early_candidates.size() < kMaxEarlyCandidates) {

@@ -170,5 +170,21 @@ TEST_F(LegIceTest, RefusesCredentialsLibniceCannotUse) {
   EXPECT_FALSE((*leg)->start_checks({"abc", "0123456789012345678901", {}, true}).ok());
 }
 
+TEST_F(LegIceTest, RefusesACandidateFlood) {
+  auto leg = LegIce::open(loop_, loopback(ice::Role::controlled), signaling_,
+                          [](std::uint64_t, const std::optional<sdp::Candidate>&) {});
+  ASSERT_TRUE(leg.ok());
+  sdp::Candidate c;
+  c.foundation = "1";
+  c.priority = 2122260223;
+  c.address = "192.0.2.7";
+  for (std::uint16_t i = 0; i < 32; ++i) {
+    c.port = static_cast<std::uint16_t>(5000 + i);
+    EXPECT_TRUE((*leg)->add_remote_candidate(c).ok()) << i;
+  }
+  c.port = 6000;
+  EXPECT_FALSE((*leg)->add_remote_candidate(c).ok());
+}
+
 }  // namespace
 }  // namespace gw::gateway
