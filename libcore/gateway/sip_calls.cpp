@@ -3,6 +3,8 @@
 // rings its browser, and what the SIP side reports afterwards (early media,
 // answer, re-INVITEs, INFO DTMF, the end) is dispatched to one small handler
 // per kind. Media: the browser leg and a plain RTP leg on the same shard.
+#include <openssl/rand.h>
+
 #include <array>
 
 #include "gateway/hub_session.hpp"
@@ -53,9 +55,12 @@ int status_for(EndReason r) {
   }
 }
 
+// RFC 4566 §5.2: sess-id is a numeric string; RFC 3264 §5 suggests an NTP
+// time, but a random 62-bit number keeps concurrent calls apart too.
 std::string random_session_id() {
-  static std::uint64_t seq = 0;
-  return std::to_string(1000000 + (++seq));
+  std::uint64_t v = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return std::to_string((v >> 2) + 1);
 }
 
 }  // namespace
