@@ -73,6 +73,7 @@ LegConfig SignalingHub::leg_config(const GatewayCall& call, const CallParty& par
   c.codec = n.codec;
   c.clock_rate = n.clock_rate;
   c.telephone_events = n.telephone_events;
+  c.audio_level_ext = n.audio_level_ext;
   c.mode = mode;
   c.tone_pt = n.pt;
   c.peer = peer;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rtp/audio_level.hpp"
 #include "sdp/media_view.hpp"
 #include "sdp/translate.hpp"
 #include "sdp/webrtc_answer.hpp"
@@ -44,8 +45,26 @@ Result<sdp::MediaView> audio_of(const sdp::SessionDescription& sd, std::string_v
 dtls::Fingerprint to_dtls(const sdp::Fingerprint& f) { return {f.algorithm, f.bytes}; }
 sdp::Fingerprint to_sdp(const dtls::Fingerprint& f) { return {f.algorithm, f.digest}; }
 
-sdp::WebrtcAnswerParams answer_params(const LocalMedia& local) {
+// The RFC 6464 extmap a browser's SDP negotiated (0: none). Calls to and
+// from SIP leave it out: the extension would be forwarded to the SIP side.
+std::uint8_t audio_level_ext(const sdp::SessionDescription& sd) {
+  auto view = sdp::make_view(sd);
+  const auto* audio = view ? view->first_active("audio") : nullptr;
+  if (audio == nullptr) return 0;
+  for (const auto& e : audio->extmaps) {
+    if (e.uri == rtp::kAudioLevelUri && e.id <= 255) return static_cast<std::uint8_t>(e.id);
+  }
+  return 0;
+}
+
+std::optional<sdp::Extmap> offered_audio_level(const sdp::SessionDescription& offer) {
+  if (auto id = audio_level_ext(offer); id != 0) return sdp::Extmap{id, std::nullopt, std::string(rtp::kAudioLevelUri), {}};
+  return std::nullopt;
+}
+
+sdp::WebrtcAnswerParams answer_params(const LocalMedia& local, bool audio_level = true) {
   sdp::WebrtcAnswerParams p;
+  if (audio_level) p.extmaps.push_back({0, std::nullopt, std::string(rtp::kAudioLevelUri), {}});
   p.ice_ufrag = local.ice.ufrag;
   p.ice_pwd = local.ice.pwd;
   p.candidates = local.candidates;
@@ -115,6 +134,7 @@ Result<NegotiatedLeg> answer_builtin(std::string_view offer_text, Target::Kind k
   leg.local_sdp = sdp::serialize(*answer);
   fill_remote(leg, *audio);
   fill_codecs(leg, answered_codecs(*answer));
+  leg.audio_level_ext = audio_level_ext(*answer);
   if (leg.codec.empty()) return bad_sdp("The offer has no audio codec the gateway can use.");
   return leg;
 }
@@ -132,7 +152,8 @@ Result<AgentOffer> offer_to_agent(std::string_view caller_offer, const LocalMedi
   auto avp = sdp::avp_offer_from_webrtc(out.caller_offer, plain);
   if (!avp) return bad_sdp("The offer cannot be bridged: " + avp.error().message);
   out.avp_offer = std::move(*avp);
-  auto p = answer_params(agent_side);
+  auto p = answer_params(agent_side, false);
+  if (auto level = offered_audio_level(out.caller_offer)) p.extmaps.push_back(*level);  // the caller's id
   auto agent_offer = sdp::webrtc_offer_from_avp(out.avp_offer, p);
   if (!agent_offer) return bad_sdp("No offer for the agent: " + agent_offer.error().message);
   out.offer_sdp = sdp::serialize(*agent_offer);
@@ -163,6 +184,8 @@ Result<BridgedLegs> complete_bridge(const AgentOffer& offer, std::string_view ag
   fill_codecs(legs.caller, answered_codecs(*caller_answer));
   fill_remote(legs.agent, *agent_audio);
   fill_codecs(legs.agent, agent_audio->codecs);
+  legs.caller.audio_level_ext = audio_level_ext(*caller_answer);
+  legs.agent.audio_level_ext = audio_level_ext(*answer);
   if (legs.caller.codec.empty() || legs.agent.codec.empty()) return bad_sdp("No audio codec in common.");
   return legs;
 }
@@ -201,7 +224,7 @@ Result<SipBridge> complete_to_sip(const SipOffer& offer, std::string_view sip_an
   if (!answer) return answer.error();
   auto plan = sdp::plan_browser_answer(offer.caller_offer, *answer);
   if (!plan) return bad_sdp("No codec in common with the SIP side: " + plan.error().message);
-  auto browser_answer = sdp::webrtc_answer_from_plan(offer.caller_offer, *plan, answer_params(caller_side));
+  auto browser_answer = sdp::webrtc_answer_from_plan(offer.caller_offer, *plan, answer_params(caller_side, false));
   if (!browser_answer) return bad_sdp("No answer for the caller: " + browser_answer.error().message);
   auto caller_audio = audio_of(offer.caller_offer, "The offer");
   if (!caller_audio) return caller_audio.error();
@@ -219,7 +242,7 @@ Result<SipBridge> complete_to_sip(const SipOffer& offer, std::string_view sip_an
 Result<SipIncomingOffer> offer_from_sip(std::string_view sip_offer, const LocalMedia& agent_side) {
   auto offer = parse_sdp(sip_offer, "The SIP offer");
   if (!offer) return offer.error();
-  auto browser_offer = sdp::webrtc_offer_from_avp(*offer, answer_params(agent_side));
+  auto browser_offer = sdp::webrtc_offer_from_avp(*offer, answer_params(agent_side, false));
   if (!browser_offer) return bad_sdp("The SIP offer cannot be carried to a browser: " + browser_offer.error().message);
   return SipIncomingOffer{std::move(*offer), sdp::serialize(*browser_offer)};
 }

@@ -62,6 +62,9 @@ struct NegotiatedLeg {
   // Every negotiated telephone-event format (RFC 4733): a browser may send
   // DTMF on the 8 kHz one even when its audio codec runs at 48 kHz.
   std::vector<TelephoneEventFormat> telephone_events;
+  // RFC 6464 audio level the browser sends in an RTP header extension with
+  // this id (RFC 8285); 0: not negotiated (calls to and from SIP leave it out).
+  std::uint8_t audio_level_ext = 0;
 };
 
 // The answer to a browser's offer for `echo` or `tone`. Errors carry

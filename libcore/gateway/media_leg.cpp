@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include "rtp/audio_level.hpp"
 #include "rtp/demux.hpp"
 #include "rtp/packet.hpp"
 #include "srtp/profile.hpp"
@@ -14,6 +15,7 @@ constexpr Duration kTonePeriod = milliseconds(20);
 constexpr Duration kStatsPeriod = seconds(2);
 constexpr Duration kMaxToneLag = milliseconds(200);
 constexpr std::size_t kMaxUnsent = 8;  // datagrams held until libnice selects a pair
+constexpr Duration kSenderReportPeriod = seconds(1);  // echo/tone legs are the media source
 
 // The plain side of every leg is in-process: this names it for the bridge.
 const media::PeerAddress& in_process() {
@@ -112,7 +114,51 @@ void MediaLeg::on_ice_failed(TimePoint now) {
 
 void MediaLeg::on_plain(ByteView data, TimePoint now) {
   if (ended_) return;
-  bridge_->on_plain(data, in_process(), false, now);
+  to_browser(data, now);
+}
+
+void MediaLeg::to_browser(ByteView plain, TimePoint now) {
+  if (rtp::classify(plain) == rtp::PacketClass::rtcp) {
+    if (auto packets = rtp::parse_rtcp_compound(plain)) {
+      for (const auto& p : *packets) {
+        if (auto sr = rtp::sender_info(p)) round_trip_.on_sender_report_sent(rtp::ntp_middle(sr->ntp), now);
+      }
+    }
+  } else if (plain.size() >= rtp::kRtpHeaderSize) {
+    last_out_timestamp_ = load_be32(plain.data() + 4);
+  }
+  bridge_->on_plain(plain, in_process(), false, now);
+}
+
+// A leg that is the media source (echo, tone) sends SRs of its own, so that
+// the browser's receiver reports give the gateway an RTT (RFC 3550 §6.4.1).
+void MediaLeg::send_sender_report(TimePoint now) {
+  const auto& sent = bridge_->counters().plain_to_secure;
+  if (sent.rtp_packets == 0) return;
+  rtp::SenderInfo info;
+  info.ntp = rtp::to_ntp(std::chrono::system_clock::now());
+  info.rtp_timestamp = last_out_timestamp_;
+  info.packets = static_cast<std::uint32_t>(sent.rtp_packets);
+  info.octets = static_cast<std::uint32_t>(sent.rtp_bytes);
+  to_browser(rtp::build_sender_report(tone_ ? tone_->ssrc() : echo_ssrc_, info, "webrtc-gw"), now);
+}
+
+void MediaLeg::note_from_browser(ByteView plain, bool is_rtp) {
+  if (is_rtp) {
+    if (config_.audio_level_ext == 0) return;
+    if (auto rtp = rtp::RtpView::parse(plain)) {
+      if (auto level = rtp::audio_level_dbov(*rtp, config_.audio_level_ext)) level_dbov_ = level;
+    }
+    return;
+  }
+  auto packets = rtp::parse_rtcp_compound(plain);
+  if (!packets) return;
+  TimePoint now = Clock::now();
+  for (const auto& p : *packets) {
+    for (const auto& block : rtp::report_blocks(p)) {
+      if (auto rtt = round_trip_.on_report_block(block, now)) rtt_ = rtt;
+    }
+  }
 }
 
 void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& to) {
@@ -135,6 +181,7 @@ void MediaLeg::send(media::Port port, ByteView data, const media::PeerAddress& t
 // where the call mode says.
 void MediaLeg::on_plain_out(ByteView data) {
   bool is_rtp = rtp::classify(data) == rtp::PacketClass::rtp;
+  note_from_browser(data, is_rtp);
   for (auto& detector : dtmf_) {
     if (!is_rtp) break;
     for (const auto& d : detector.on_rtp(data)) {
@@ -177,7 +224,7 @@ void MediaLeg::send_tone(TimePoint now) {
   if (!next_tone_ || now - *next_tone_ > kMaxToneLag) next_tone_ = now;  // start, or resync after a stall
   while (*next_tone_ <= now) {
     Bytes packet = tone_->next_packet();
-    if (!held_) bridge_->on_plain(packet, in_process(), false, now);
+    if (!held_) to_browser(packet, now);
     *next_tone_ += kTonePeriod;
   }
 }
@@ -199,6 +246,10 @@ bool MediaLeg::on_tick(TimePoint now) {
   }
   if (ended_) return false;
   if (tone_ && bridge_->keys_ready()) send_tone(now);
+  if (config_.mode != LegMode::linked && bridge_->keys_ready() && now >= next_sender_report_) {
+    next_sender_report_ = now + kSenderReportPeriod;
+    send_sender_report(now);
+  }
   if (now >= next_stats_) {
     next_stats_ = now + kStatsPeriod;
     LegEvent ev = event(LegEvent::Kind::stats);
@@ -242,6 +293,8 @@ CallStats MediaLeg::stats(TimePoint now) const {
   auto r = rx.report(false);
   s.jitter_ms = r.jitter_ms;
   s.packets_lost = r.cumulative_lost;
+  if (rtt_) s.rtt_ms = std::chrono::duration<double, std::milli>(*rtt_).count();
+  if (level_dbov_) s.audio_level = rtp::audio_level_linear(*level_dbov_);
   if (answered_) {
     s.duration_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<milliseconds>(now - *answered_).count());
   }

@@ -22,6 +22,7 @@
 #include "ice/lite_check.hpp"
 #include "media/bridge.hpp"
 #include "net/datagram_port.hpp"
+#include "rtp/rtcp_report.hpp"
 #include "util/clock.hpp"
 
 namespace gw::gateway {
@@ -39,6 +40,7 @@ struct LegConfig {
   std::string codec;                        // for stats: "opus/48000/2"
   std::uint32_t clock_rate = 8000;          // of the main codec (RFC 3550 jitter)
   std::vector<TelephoneEventFormat> telephone_events;  // DTMF is detected on each
+  std::uint8_t audio_level_ext = 0;         // RFC 6464 element id the browser sends (0: none)
   LegMode mode = LegMode::echo;
   std::uint8_t tone_pt = 0;                 // tone: PCMU (0) or PCMA (8)
   LegId peer = 0;                           // linked: the other leg (same shard)
@@ -112,6 +114,11 @@ class MediaLeg : private media::Bridge::Output {
   void drain_bridge_events(TimePoint now);
   void end(EndReason reason, std::string detail, TimePoint now);
   void send_tone(TimePoint now);
+  // Towards the browser: SRs are remembered for the RTT (RFC 3550 §6.4.1).
+  void to_browser(ByteView plain, TimePoint now);
+  void send_sender_report(TimePoint now);
+  // From the browser: RFC 6464 level, report blocks answering our SRs.
+  void note_from_browser(ByteView plain, bool is_rtp);
   [[nodiscard]] LegEvent event(LegEvent::Kind kind, std::string detail = {}) const;
 
   LegConfig config_;
@@ -130,6 +137,11 @@ class MediaLeg : private media::Bridge::Output {
   bool ended_ = false;
   std::uint64_t held_drops_ = 0;
   std::vector<Bytes> unsent_;  // full ICE: sent before a pair was selected
+  rtp::RoundTrip round_trip_;
+  std::optional<Duration> rtt_;
+  std::optional<std::uint8_t> level_dbov_;  // of the browser's latest packet
+  std::uint32_t last_out_timestamp_ = 0;
+  TimePoint next_sender_report_{};
 };
 
 }  // namespace gw::gateway

@@ -24,6 +24,7 @@ class ToneSource {
   ToneSource(std::uint8_t payload_type, Law law, std::uint32_t ssrc);
   // The next RTP packet (header + 160 bytes); sequence and timestamp advance.
   Bytes next_packet();
+  [[nodiscard]] std::uint32_t ssrc() const { return ssrc_; }
 
  private:
   std::uint8_t pt_;

@@ -158,6 +158,7 @@ Result<SessionDescription> webrtc_offer_from_avp(const SessionDescription& sip_o
   a.emplace_back(std::string(to_string(sip->direction)));
   if (p.ssrc != 0) a.emplace_back("msid", p.msid_stream + " " + p.msid_track);
   a.emplace_back("rtcp-mux");
+  for (const auto& e : p.extmaps) a.emplace_back("extmap", format_extmap(e));
   build::add_codec_attributes(a, codecs, false);
   if (sip->ptime) a.emplace_back("ptime", std::to_string(*sip->ptime));
   if (p.ssrc != 0) a.emplace_back("ssrc", std::to_string(p.ssrc) + " cname:" + p.cname);

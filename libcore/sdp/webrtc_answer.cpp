@@ -67,6 +67,10 @@ MediaDescription accepted_section(const MediaView& m, const WebrtcAnswerParams& 
   if (p.ssrc != 0) a.emplace_back("msid", p.msid_stream + " " + p.msid_track);
   a.emplace_back("rtcp-mux");  // RFC 5761 §5.1.1
   if (m.rtcp_rsize) a.emplace_back("rtcp-rsize");
+  for (const auto& offered : m.extmaps) {
+    bool wanted = std::any_of(p.extmaps.begin(), p.extmaps.end(), [&](const Extmap& e) { return e.uri == offered.uri; });
+    if (wanted) a.emplace_back("extmap", format_extmap({offered.id, std::nullopt, offered.uri, {}}));
+  }
   build::add_codec_attributes(a, codecs, false);
   if (p.ssrc != 0) a.emplace_back("ssrc", std::to_string(p.ssrc) + " cname:" + p.cname);
   return out;

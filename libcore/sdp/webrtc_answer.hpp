@@ -58,6 +58,10 @@ struct WebrtcAnswerParams {
   std::string msid_track = "audio0";
   std::string session_id = "0";
   std::uint64_t session_version = 2;
+  // RTP header extensions (RFC 8285): an answer accepts each offered extmap
+  // whose URI is listed here, with the offer's id (§6); an offer
+  // (webrtc_offer_from_avp) carries these as they are.
+  std::vector<Extmap> extmaps;
 };
 
 // Errors: "sdp.not-webrtc" (no ICE credentials, fingerprint or setup on the

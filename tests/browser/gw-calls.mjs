@@ -194,6 +194,17 @@ async function dumpOnFailure(pages) {
   }
 }
 
+// The gateway's own view of a leg (its stats events, every 2 s): RTT from
+// the browser's receiver reports on the SRs the gateway sent or forwarded
+// (RFC 3550 §6.4.1) and the level the browser puts in its packets (RFC 6464).
+function reportGatewayStats(name, evs) {
+  const gws = evs.filter((e) => e.event === 'stats' && e.stats).map((e) => e.stats);
+  return report(name,
+    gws.some((x) => typeof x.rtt_ms === 'number' && x.rtt_ms >= 0 && x.rtt_ms < 1000) &&
+      gws.some((x) => typeof x.audio_level === 'number' && x.audio_level > 0 && x.audio_level <= 1),
+    { stats: gws.slice(-3) });
+}
+
 // ---- scenarios -----------------------------------------------------------
 async function builtinTarget(target) {
   const page = await openPage('customer', `/customer.html?target=${target}&autocall=1`);
@@ -215,6 +226,10 @@ async function builtinTarget(target) {
     const ended = await waitState(page, ['ended'], 5000);
     report(`${target}: Hang up ends the call within 5 s`, ended >= 0, { ms: ended });
     const evs = await events(page);
+    // The gateway's own view of the leg (its stats events, every 2 s): RTT
+    // from the browser's receiver reports on the gateway's SRs (RFC 3550
+    // §6.4.1) and the level the browser puts in its packets (RFC 6464).
+    reportGatewayStats(`${target}: the gateway's stats events carry rtt_ms and audio_level`, evs);
     report(`${target}: the gateway sent answered and ended events`,
       evs.some((e) => e.event === 'answered') && evs.some((e) => e.event === 'ended'), { events: evs.map((e) => e.event) });
   } finally {
@@ -288,6 +303,12 @@ async function agentCalls() {
       const rc = rising(m.series[0]), ra = rising(m.series[1]);
       report(`${tag}: customer inbound packets rise for >= 5 s`, rc.ok, rc);
       report(`${tag}: agent inbound packets rise for >= 5 s`, ra.ok, ra);
+      if (by === 'customer') {
+        reportGatewayStats(`${tag}: the gateway's stats for the customer leg carry rtt_ms and audio_level`,
+          await events(customerPage));
+        reportGatewayStats(`${tag}: the gateway's stats for the agent leg carry rtt_ms and audio_level`,
+          await events(agentPage));
+      }
     } else {
       report(`${tag}: inbound packets on both pages`, false, m);
     }

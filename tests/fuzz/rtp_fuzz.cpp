@@ -1,11 +1,13 @@
-// libFuzzer target: RTP and RTCP parsers (RFC 3550) and the in-place rewrite
-// helpers. Checks the views never point outside the input and that rewrites
-// round-trip.
+// libFuzzer target: RTP and RTCP parsers (RFC 3550), report blocks and sender
+// info, the RFC 6464/8285 audio level, and the in-place rewrite helpers.
+// Checks the views never point outside the input and that rewrites round-trip.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
+#include "rtp/audio_level.hpp"
 #include "rtp/packet.hpp"
+#include "rtp/rtcp_report.hpp"
 #include "rtp/receiver_stats.hpp"
 #include "rtp/telephone_event.hpp"
 
@@ -28,12 +30,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stats.on_packet(v->ssrc(), v->sequence(), v->timestamp(), TimePoint{} + std::chrono::milliseconds(v->sequence()));
     (void)stats.report(true);
     (void)rtp::parse_telephone_event(v->payload());
+    for (std::uint8_t id : {1, 14, 15, 200}) {
+      if (auto level = rtp::audio_level_dbov(*v, id); level && *level > 127) std::abort();
+    }
   }
   auto compound = rtp::parse_rtcp_compound(in);
   if (compound.ok() != rtp::is_valid_rtcp(in)) std::abort();
   if (compound) {
     std::size_t total = 0;
-    for (const auto& p : *compound) total += p.packet().size();
+    for (const auto& p : *compound) {
+      total += p.packet().size();
+      if (rtp::report_blocks(p).size() > p.count()) std::abort();
+      (void)rtp::sender_info(p);
+    }
     if (total != size) std::abort();
     Bytes copy(in.begin(), in.end());
     if (!rtp::set_rtcp_sender_ssrc(copy, 7)) std::abort();

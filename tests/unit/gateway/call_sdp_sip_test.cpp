@@ -113,6 +113,9 @@ TEST(CallSdpToSip, PbxAnswerPcmuWithTelephoneEvent101) {
   EXPECT_EQ(b.pt, 0);
   EXPECT_EQ(b.clock_rate, 8000u);
   EXPECT_TRUE(has_te(b.telephone_events, 126, 8000));
+  // No RTP header extension towards SIP: the browser is not asked for one.
+  EXPECT_EQ(b.audio_level_ext, 0);
+  EXPECT_EQ(b.local_sdp.find("a=extmap"), std::string::npos);
   EXPECT_EQ(b.telephone_events.size(), 1u);
   EXPECT_EQ(b.dtls_role, dtls::Role::passive) << "the browser offered actpass";
   EXPECT_EQ(b.remote_ufrag, "vm/D");

@@ -269,6 +269,29 @@ TEST(CallSdp, OfferToAgentKeepsCallerPayloadTypes) {
   EXPECT_NE(o.sd.media.size(), 0u);
 }
 
+bool has_audio_level(const sdp::MediaView& m, std::uint16_t id) {
+  return std::any_of(m.extmaps.begin(), m.extmaps.end(), [&](const sdp::Extmap& e) {
+    return e.id == id && e.uri == "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  });
+}
+
+// RFC 6464 through RFC 8285: Chromium offers the audio level as extmap 1;
+// the echo answer accepts it with that id, no other extension; the offer to
+// an agent carries it with the caller's id.
+TEST(CallSdp, AudioLevelExtensionIsNegotiated) {
+  auto leg = answer_builtin(read_data(kChromeAudio), Target::Kind::echo, local());
+  ASSERT_TRUE(leg.ok()) << leg.error().message;
+  auto a = parse(leg->local_sdp);
+  EXPECT_TRUE(has_audio_level(*a.audio, 1));
+  EXPECT_EQ(a.audio->extmaps.size(), 1U);
+  EXPECT_EQ(leg->audio_level_ext, 1);
+  auto offer = offer_to_agent(read_data(kChromeAudio), local("AgentSd1", "AgentSidePassword012345678"));
+  ASSERT_TRUE(offer.ok()) << offer.error().message;
+  auto o = parse(offer->offer_sdp);
+  EXPECT_TRUE(has_audio_level(*o.audio, 1));
+  EXPECT_EQ(o.audio->extmaps.size(), 1U);
+}
+
 TEST(CallSdp, BridgeUsesTheAgentsChoice) {
   auto agent_side = local("AgentSd1", "AgentSidePassword012345678");
   auto caller_side = local("CallrSd1", "CallerSidePassword01234567");
