@@ -185,7 +185,10 @@ def cmd_markdown(runs_path, signin_path, bare_path, command, binary=""):
            f"Measured {today} by `bench/gw_load/run.sh`: {os.cpu_count()} CPUs "
            f"({model}), load average at the end {loadavg}. "
            f"Loopback; gateway and generator share the machine. Each row: a fresh gateway "
-           "(`--media-threads 1`), gw_load sets the calls up over HTTPS (`POST /api/v1/calls`, target echo), "
+           "(`--media-threads 1`), gw_load sets the calls up over HTTPS (`POST /api/v1/calls`, "
+           + ("target echo), " if os.environ.get("GW_LOAD_TARGET", "echo") == "echo" else
+              f"target {os.environ['GW_LOAD_TARGET']}: the gateway in SIP mode bridges each browser leg to a plain "
+              "RTP leg towards a sipp UAS that echoes the RTP), ") +
            "runs ICE, DTLS-SRTP and one 172-byte PCMU packet per 20 ms per call, and counts the echo; "
            f"{dur} s of media once all calls are up, then DELETE. {reps} run(s) per row: medians, min–max in brackets. "
            "Gateway CPU is utime+stime from /proc/PID/stat over the media phase only; RSS per call is "

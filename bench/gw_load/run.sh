@@ -8,10 +8,14 @@
 #
 # Usage: bench/gw_load/run.sh [--calls "100 250 500 1000"] [--duration 20] [--rate 50]
 #                             [--repeat 1] [--signins 200] [--no-doc] [--pin]
-#                             [--gw-args "--ice-mode full"]
+#                             [--gw-args "--ice-mode full"] [--sip-echo]
 # --pin: the gateway on CPU 0, gw_load on CPU 1 (taskset), so the generator
 #        cannot steal the gateway's core: "legs per core" needs it.
 # --gw-args: more webrtc-gw options for every gateway of the sweep.
+# --sip-echo: bridged calls instead of the built-in echo: the gateway in SIP
+#        mode (--sip-proxy) calls sip:echo@ a sipp UAS with -rtp_echo, so each
+#        call is a browser leg (SRTP) bridged to a plain RTP leg and back.
+#        sipp runs beside gw_load (pinned with it under --pin).
 # Env: GW_BUILD_DIR   where tools/webrtc-gw/webrtc-gw is (default: build)
 #      LOAD_BUILD_DIR where bench/gw_load is built (default: build-bench; built if missing)
 #      DOC            the file to write (default: docs/BENCHMARKS.md)
@@ -24,7 +28,7 @@ DOC=${DOC:-$SRC/docs/BENCHMARKS.md}
 GW=$GW_BUILD_DIR/tools/webrtc-gw/webrtc-gw
 LOAD=$LOAD_BUILD_DIR/bench/gw_load
 CALLS="100 250 500 1000" DURATION=20 RATE=50 REPEAT=1 SIGNINS=200 WRITE_DOC=1
-PIN_GW=() PIN_LOAD=() GW_EXTRA=()
+PIN_GW=() PIN_LOAD=() GW_EXTRA=() SIP_ECHO=0 TARGET=echo
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --no-doc) WRITE_DOC=0; shift ;;
     --pin) PIN_GW=(taskset -c 0) PIN_LOAD=(taskset -c 1); shift ;;
     --gw-args) read -r -a GW_EXTRA <<<"$2"; shift 2 ;;
+    --sip-echo) SIP_ECHO=1; shift ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -72,6 +77,21 @@ stop_pid() {  # PID: TERM, then KILL after 10 s
   wait "$1" 2>/dev/null || true
   forget "$1"
 }
+
+if ((SIP_ECHO)); then
+  command -v sipp >/dev/null || { echo "run.sh: --sip-echo needs sipp" >&2; exit 2; }
+  SIPP_PORT=$(free_port udp) SIPP_MEDIA=$(free_port udp)
+  "${PIN_LOAD[@]}" sipp -sn uas -i 127.0.0.1 -p "$SIPP_PORT" -mi 127.0.0.1 -mp "$SIPP_MEDIA" -rtp_echo -nostdin \
+    >"$T/sipp.log" 2>&1 </dev/null &
+  PIDS+=("$!")
+  sleep 0.5
+  kill -0 "$!" 2>/dev/null || { echo "run.sh: sipp did not start: $(tail -5 "$T/sipp.log")" >&2; exit 1; }
+  TARGET="sip:echo@127.0.0.1:$SIPP_PORT"
+  ((WRITE_DOC)) && log "--sip-echo: the gw-bench section stays as it is (output only, as with --no-doc)"
+  WRITE_DOC=0
+  GW_EXTRA+=(--sip-proxy "sip:127.0.0.1:$SIPP_PORT" --sip-domain 127.0.0.1 --private-bind 127.0.0.1
+             --sip-port "$(free_port udp)" --skip-plan-check)
+fi
 
 GW_PID= HTTPS_PORT= MEDIA_PORT=
 start_gw() {  # NAME
@@ -110,7 +130,7 @@ run_calls() {  # CALLS REP -> a line in runs.jsonl
   sleep 1  # "before" samples
   limit=$(python3 -c "print(int($n / $RATE + 30 + $DURATION + 60))")
   timeout -s INT -k 10 "$limit" "${PIN_LOAD[@]}" "$LOAD" --gateway "127.0.0.1:$HTTPS_PORT" --calls "$n" --rate "$RATE" \
-    --duration "$DURATION" --threads 1 --json >"$T/$name.json" 2>"$T/$name.load.log" || rc=$?
+    --duration "$DURATION" --threads 1 --target "$TARGET" --json >"$T/$name.json" 2>"$T/$name.load.log" || rc=$?
   # Kernel drops at the gateway's media socket (receive buffer full), to tell
   # them from drops inside the gateway or at the generator.
   ss -uamn "sport = :$MEDIA_PORT" >"$T/$name.ss" 2>/dev/null || true
@@ -163,7 +183,7 @@ done
 
 COMMAND="bench/gw_load/run.sh$(printf ' %q' "${ARGS[@]}")"
 COMMAND+=$'\n'"# gateway: webrtc-gw --public-bind 127.0.0.1 --https-port P --media-port M --media-threads 1 --state-dir DIR --web-root web --json${GW_EXTRA[*]:+ ${GW_EXTRA[*]}}"
-python3 "$HERE/report.py" markdown "$T/runs.jsonl" "$T/signin.jsonl" "$T/bare.jsonl" "$COMMAND" "$GW_INFO" \
+GW_LOAD_TARGET=$TARGET python3 "$HERE/report.py" markdown "$T/runs.jsonl" "$T/signin.jsonl" "$T/bare.jsonl" "$COMMAND" "$GW_INFO" \
   >"$T/section.md"
 cat "$T/section.md"
 if [ "$WRITE_DOC" = 1 ]; then
