@@ -176,7 +176,7 @@ void SignalingHub::handle(RequestContext& ctx, const CallRequest& r) {
   if (s.calls.size() >= config_.calls_per_session) {
     return fail(ctx, make_api_error(ErrorCode::overloaded, "This session already has its maximum number of calls."));
   }
-  CallOrigin origin{s.id, s.dn.value_or("customer"), {}};
+  CallOrigin origin{s.id, s.dn.value_or("customer"), {}, s.dn};
   auto started = start_call(std::move(origin), r.target, r.sdp);
   if (!started) return fail(ctx, started.error());
   s.calls.insert(started->call_id);
@@ -354,7 +354,7 @@ void SignalingHub::on_http_api(HttpApiRequest request, std::function<void(HttpRe
   }
   auto parsed = parse_http_call(request.body, config_.limits);
   if (!parsed) return error_reply(parsed.error());
-  CallOrigin origin{std::nullopt, "customer", reply};
+  CallOrigin origin{std::nullopt, "customer", reply, std::nullopt};
   auto started = start_call(std::move(origin), parsed->target, parsed->sdp);
   if (!started) return error_reply(started.error());
   if (started->answer_sdp) {

@@ -105,6 +105,7 @@ class SignalingHub final : public ApiHandler {
     std::optional<ConnectionId> conn;
     std::string name;
     std::function<void(HttpReply)> http_reply;
+    std::optional<std::string> dn;  // a signed-in agent's: its SIP calls go out as it
   };
   struct StartedCall {
     std::string call_id;

@@ -90,7 +90,7 @@ Result<SignalingHub::StartedCall> SignalingHub::start_to_sip(CallOrigin& origin,
   call->rtp_ports = std::move(*ports);
   std::string avp = offer->avp_offer_sdp;
   call->sip_offer = std::move(*offer);
-  call->sip = sip_->call(uri, std::move(avp));
+  call->sip = sip_->call(uri, std::move(avp), origin.dn);
   call_of_sip_[*call->sip] = call->id;
   arm_ring_timer(*call);
   std::string id = call->id;

@@ -62,7 +62,7 @@ struct SipSide::Impl {
 
   void on_call_event(SipCallId id, const sip::CallEvent& ev);
   void on_incoming(const std::shared_ptr<sip::Call>& call);
-  void start_call(SipCallId id, const std::string& uri, std::string offer);
+  void start_call(SipCallId id, const std::string& uri, std::string offer, std::optional<sip::CallIdentity> who);
   // Shutdown: waits (polling every 50 ms) for the un-REGISTERs and BYEs, then stops the stack.
   void stop_when_idle(std::shared_ptr<std::function<void()>> finished, unsigned waited, unsigned timeout_ms);
 };
@@ -127,9 +127,10 @@ void SipSide::Impl::on_incoming(const std::shared_ptr<sip::Call>& call) {
   });
 }
 
-void SipSide::Impl::start_call(SipCallId id, const std::string& uri, std::string offer) {
+void SipSide::Impl::start_call(SipCallId id, const std::string& uri, std::string offer,
+                               std::optional<sip::CallIdentity> who) {
   auto media = std::make_shared<SipCallMedia>(std::move(offer));
-  auto call = ua->call(uri, media, handler_for(id));
+  auto call = ua->call(uri, media, handler_for(id), std::move(who));
   if (!call) {
     sip::CallEvent ev;
     ev.kind = sip::CallEventKind::ended;
@@ -182,6 +183,13 @@ bool SipSide::has_credentials(const std::string& dn) const {
 
 std::string SipSide::uri_for_dn(const std::string& dn) const { return "sip:" + dn + "@" + config_.domain; }
 
+sip::Credentials SipSide::credentials_for(const std::string& dn) const {
+  auto cred = config_.dn_credentials.find(dn);
+  sip::Credentials c = cred != config_.dn_credentials.end() ? cred->second : config_.any_dn_credentials.value_or(sip::Credentials{});
+  if (c.user.empty()) c.user = dn;
+  return c;
+}
+
 void SipSide::register_dn(const std::string& dn) {
   if (config_.registrar.empty()) return;
   sip::RegistrationIdentity who;
@@ -190,9 +198,7 @@ void SipSide::register_dn(const std::string& dn) {
   std::string host = ua.advertise.empty() ? ua.bind_host : ua.advertise;
   who.contact = "<sip:" + dn + "@" + format_host_port(host, ua.bind_port) +
                 (ua.transport.empty() || ua.transport == "udp" ? "" : ";transport=" + ua.transport) + ">";
-  auto cred = config_.dn_credentials.find(dn);
-  who.credentials = cred != config_.dn_credentials.end() ? cred->second : config_.any_dn_credentials.value_or(sip::Credentials{});
-  if (who.credentials.user.empty()) who.credentials.user = dn;
+  who.credentials = credentials_for(dn);
   sip::RegisterOptions opts{config_.registrar, config_.register_expires, config_.register_retry_s};
   Impl* impl = impl_.get();
   impl->glib.post([impl, dn, who = std::move(who), opts]() mutable {
@@ -218,11 +224,17 @@ void SipSide::unregister_dn(const std::string& dn) {
   });
 }
 
-SipCallId SipSide::call(const std::string& uri, std::string offer_sdp) {
+SipCallId SipSide::call(const std::string& uri, std::string offer_sdp, const std::optional<std::string>& as_dn) {
   SipCallId id = ++last_id_;
+  std::optional<sip::CallIdentity> who;
+  if (as_dn) {
+    // The agent's own AOR as From (what the called party shows); its digest
+    // credentials when --sip-credentials has them, else the gateway's.
+    who = sip::CallIdentity{uri_for_dn(*as_dn), has_credentials(*as_dn) ? credentials_for(*as_dn) : config_.ua.credentials};
+  }
   Impl* impl = impl_.get();
-  impl->glib.post([impl, id, uri, offer = std::move(offer_sdp)]() mutable {
-    if (impl->ua) impl->start_call(id, uri, std::move(offer));
+  impl->glib.post([impl, id, uri, offer = std::move(offer_sdp), who = std::move(who)]() mutable {
+    if (impl->ua) impl->start_call(id, uri, std::move(offer), std::move(who));
   });
   return id;
 }

@@ -78,13 +78,17 @@ class SipSide {
   // challenges a DN without one refuses it: the registration event says so).
   [[nodiscard]] bool has_credentials(const std::string& dn) const;
   [[nodiscard]] std::string uri_for_dn(const std::string& dn) const;  // sip:DN@domain
+  // The DN's digest credentials (its line, else the '*' line; user defaults to the DN).
+  [[nodiscard]] sip::Credentials credentials_for(const std::string& dn) const;
   [[nodiscard]] const SipSideConfig& config() const { return config_; }
 
   void register_dn(const std::string& dn);
   void unregister_dn(const std::string& dn);
 
   // INVITE `uri` with `offer_sdp`; what happens is reported to on_call.
-  SipCallId call(const std::string& uri, std::string offer_sdp);
+  // `as_dn`: a signed-in agent's call: From is its AOR (sip:DN@domain) and
+  // its --sip-credentials answer challenges; else the gateway's --sip-from.
+  SipCallId call(const std::string& uri, std::string offer_sdp, const std::optional<std::string>& as_dn = std::nullopt);
   void ring(SipCallId id);
   void answer(SipCallId id, std::string answer_sdp);
   void reject(SipCallId id, int status, std::string reason = {});

@@ -38,6 +38,7 @@ struct Call::Impl final : detail::HandleOwner {
   CallPhase phase = CallPhase::idle;
   std::string call_id, remote_uri, request_uri;
   std::string invite_uri, invite_offer;  // the last initial INVITE's Request-URI and SDP
+  std::optional<CallIdentity> identity;   // outgoing on behalf of someone else (From, credentials)
   std::shared_ptr<MediaNegotiator> media;
   Handler handler;
   std::string remote_offer;     // incoming INVITE's offer
@@ -164,8 +165,9 @@ void Call::Impl::end(EndCause cause, int status, std::string reason) {
 
 bool Call::Impl::invite(const std::string& target) {
   destroy_handle();
+  const char* from = identity ? identity->from.c_str() : nullptr;
   nh = nua_handle(core.nua, static_cast<detail::HandleOwner*>(this), NUTAG_URL(target.c_str()),
-                  SIPTAG_TO_STR(target.c_str()), TAG_END());
+                  SIPTAG_TO_STR(target.c_str()), TAG_IF(from != nullptr, SIPTAG_FROM_STR(from)), TAG_END());
   if (!nh) return false;
   invite_uri = target;
   invite_offer = media ? media->create_offer(wanted_direction()) : std::string();
@@ -258,14 +260,15 @@ void Call::Impl::on_r_invite(Impl& c, const SipEvent& ev) {
 // 8760 algorithms on the initial INVITE we answer ourselves (on a re-INVITE
 // they end as a refused re-INVITE: the dialog keeps going).
 void Call::Impl::authenticate(const SipEvent& ev, bool reinvite) {
-  const Credentials& cred = core.config.credentials;
+  const Credentials& cred = identity ? identity->credentials : core.config.credentials;
+  const std::string& aor = identity ? identity->from : core.config.from;
   if (!reinvite && auth_tries < 2) {
-    if (auto own = detail::rfc8760_answer(ev, cred, core.config.from, "INVITE", invite_uri)) {
+    if (auto own = detail::rfc8760_answer(ev, cred, aor, "INVITE", invite_uri)) {
       ++auth_tries;
       return retry_invite(ev, std::move(*own));
     }
   }
-  std::string auth = detail::auth_string_for(ev, cred, core.config.from);
+  std::string auth = detail::auth_string_for(ev, cred, aor);
   if (!auth.empty() && ++auth_tries <= 2) {
     nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
     return;
@@ -465,8 +468,10 @@ void Call::Impl::on_log(Impl&, const SipEvent& ev) {
 namespace detail {
 
 std::shared_ptr<Call> make_outgoing_call(UaCore& core, const std::string& target,
-                                         std::shared_ptr<MediaNegotiator> media, Call::Handler handler) {
+                                         std::shared_ptr<MediaNegotiator> media, Call::Handler handler,
+                                         std::optional<CallIdentity> who) {
   auto impl = std::make_unique<Call::Impl>(core);
+  impl->identity = std::move(who);
   impl->remote_uri = target;
   impl->media = std::move(media);
   impl->handler = std::move(handler);

@@ -71,7 +71,8 @@ unsigned schedule_timer(GlibThread& loop, unsigned ms, std::function<void()> fn)
 void cancel_timer(GlibThread& loop, unsigned id);
 
 std::shared_ptr<Call> make_outgoing_call(UaCore& core, const std::string& target,
-                                         std::shared_ptr<MediaNegotiator> media, Call::Handler handler);
+                                         std::shared_ptr<MediaNegotiator> media, Call::Handler handler,
+                                         std::optional<CallIdentity> who);
 std::shared_ptr<Call> make_incoming_call(UaCore& core, nua_handle_t* nh, const SipEvent& invite);
 HandleOwner* owner_of(Call& call);
 

@@ -420,9 +420,9 @@ std::size_t UserAgent::registrations() const {
 }
 
 Result<std::shared_ptr<Call>> UserAgent::call(const std::string& target, std::shared_ptr<MediaNegotiator> media,
-                                              Call::Handler handler) {
+                                              Call::Handler handler, std::optional<CallIdentity> who) {
   if (impl_->shut_down) return make_error("sip.shutdown", "the user agent is shutting down");
-  auto call = detail::make_outgoing_call(impl_->core, target, std::move(media), std::move(handler));
+  auto call = detail::make_outgoing_call(impl_->core, target, std::move(media), std::move(handler), std::move(who));
   if (!call) return make_error("sip.target", "cannot call " + target);
   impl_->calls[&call->impl()] = call;
   return call;

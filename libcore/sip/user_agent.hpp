@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sip/call.hpp"
@@ -23,6 +24,13 @@ struct Credentials {
   std::string user;      // digest user name (defaults to the AOR's user part)
   std::string password;
   std::string realm;     // only answer challenges for this realm (empty: any)
+};
+
+// Who places one call when it is not the UA's own AOR (a gateway calling on
+// behalf of a signed-in agent): its From and the credentials for challenges.
+struct CallIdentity {
+  std::string from;  // sip:2001@example.net
+  Credentials credentials;
 };
 
 // The address plan (design brief §6): where to bind, what to advertise.
@@ -124,9 +132,10 @@ class UserAgent {
   void remove_registration(RegistrationId id);
   [[nodiscard]] std::size_t registrations() const;
 
-  // INVITE `target` (a SIP URI) with an offer from `media`.
+  // INVITE `target` (a SIP URI) with an offer from `media`; as `who` when
+  // given (From and digest credentials), else as the UA's own AOR.
   Result<std::shared_ptr<Call>> call(const std::string& target, std::shared_ptr<MediaNegotiator> media,
-                                     Call::Handler handler);
+                                     Call::Handler handler, std::optional<CallIdentity> who = std::nullopt);
 
   // Ends calls and the registration, then the stack; `done` runs when the
   // stack has shut down (or after `timeout_ms`).

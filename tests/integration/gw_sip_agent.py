@@ -7,7 +7,8 @@ Agent:  gw_sip_agent.py HOST PORT DN [--reject busy|--ignore] [--calls N] [--sec
   signs in as DN and answers (or rejects) incoming calls with a WebRTC
   answer built from the gateway's offer; exits 0 after N calls ended (or S
   seconds with --calls 0).
-Caller: gw_sip_agent.py HOST PORT - --call TARGET [--hold] [--seconds S]
+Caller: gw_sip_agent.py HOST PORT DN|- --call TARGET [--hold] [--seconds S]
+  signs in as DN (- : a customer, not signed in), then
   calls TARGET with a WebRTC offer (PCMU, telephone-event); once answered,
   optionally holds and resumes (waiting for the gateway's held/resumed),
   then hangs up; exits 0 when the call ended.
@@ -72,6 +73,11 @@ def wait_event(ws, names, deadline):
 def run_caller(ws, a):
     deadline = time.time() + a.seconds
     ws.request("hello", versions=[1], client="gw_sip_agent.py")
+    if a.dn != "-":  # an agent's own call: signed in first
+        signin = ws.request("signin", dn=a.dn)
+        say({"step": "signin", "ok": bool(signin.get("ok")), "response": signin})
+        if not signin.get("ok"):
+            return 1
     r = ws.request("call", target=a.call, sdp=OFFER)
     say({"step": "call", "ok": bool(r.get("ok")), "response": r})
     if not r.get("ok"):

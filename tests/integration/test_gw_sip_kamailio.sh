@@ -18,6 +18,8 @@
 #     (407, the gateway's --sip-user) and answers 183 with SDP first: the
 #     customer gets early-media, then answered; hold and resume by re-INVITE
 #     (a=sendonly, then sendrecv) against sipp's uas_hold.xml;
+#  7b. bob, signed in, calls a sipp UAS: the INVITE is From sip:bob@ (the
+#     agent's AOR), not the gateway's --sip-from;
 #  8. SIGTERM with an agent signed in: un-REGISTER, exit 0.
 # Ports 35400-35499 and RTP 35700-35799.
 source "${GW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/sip/lib.sh" || { echo "FAIL: cannot load tests/sip/lib.sh"; exit 1; }
@@ -136,6 +138,15 @@ timeout 20 $AGENT 127.0.0.1 $HTTPS - --call "sip:hold@127.0.0.1:$UAS2" --hold --
   2>"$TMP/hold.err" || fail "the hold call failed"
 wait_exit "$UAS2_PID" 10
 [[ $RC == 0 ]] || fail "sipp uas_hold exit $RC (no re-INVITE sendonly/sendrecv, or no BYE)"
+
+echo "== 7b. a signed-in agent's own call goes out as its AOR (From: sip:bob@)"
+bg UAS2_PID timeout 30 sipp -sn uas -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA -m 1 -nostdin \
+  -trace_msg -message_file "$TMP/from.msg" >"$TMP/sipp-from.log" 2>&1
+sleep 0.5
+timeout 20 $AGENT 127.0.0.1 $HTTPS bob --call "sip:from@127.0.0.1:$UAS2" --seconds 15 >"$TMP/from.out" \
+  2>"$TMP/from.err" || fail "bob's own call failed"
+wait_exit "$UAS2_PID" 10
+grep -qiE '^From: *<sip:bob@127\.0\.0\.1>' "$TMP/from.msg" || fail "bob's INVITE is not From sip:bob@127.0.0.1: $(grep -i '^From:' "$TMP/from.msg" | head -1)"
 
 echo "== 8. SIGTERM with an agent signed in: un-REGISTER, exit 0"
 n=$(grep -c '"dn":"alice","state":"registered"' "$TMP/gw.out")
