@@ -226,7 +226,8 @@ std::vector<ShardStatus> MediaEngine::status() const {
     const auto& c = s->counters();
     auto r = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
     out.push_back({s->index(), s->port(), s->leg_count(), r(c.unknown_source), r(c.stun_unknown_ufrag),
-                   r(c.stun_malformed), r(c.plain_no_leg), r(c.wrong_port), r(c.ice_no_leg)});
+                   r(c.stun_malformed), r(c.plain_no_leg), r(c.wrong_port), r(c.ice_no_leg),
+                   r(c.plain.unmapped_pt), r(c.plain.wrong_source)});
   }
   return out;
 }

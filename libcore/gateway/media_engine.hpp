@@ -51,6 +51,7 @@ struct ShardStatus {
   // Counted drops (per-packet failures are counted, never thrown).
   std::uint64_t unknown_source = 0, stun_unknown_ufrag = 0, stun_malformed = 0, plain_no_leg = 0, wrong_port = 0;
   std::uint64_t ice_no_leg = 0;
+  std::uint64_t plain_unmapped_pt = 0, plain_wrong_source = 0;  // the SIP side's RTP
 };
 
 class MediaEngine {

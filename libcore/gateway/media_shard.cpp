@@ -92,6 +92,7 @@ void MediaShard::add_legs(std::vector<LegConfig> legs) {
 }
 
 void MediaShard::add_plain_leg(PlainLegConfig leg) {
+  leg.shard_drops = &counters_.plain;
   auto shared = std::make_shared<PlainLegConfig>(std::move(leg));
   boost::asio::post(io_, [this, shared] {
     LegId id = shared->id;

@@ -37,6 +37,7 @@ struct ShardCounters {
   std::atomic<std::uint64_t> plain_no_leg{0};         // plain packet for a leg that is gone
   std::atomic<std::uint64_t> wrong_port{0};           // on a leg's own port, but for another leg
   std::atomic<std::uint64_t> ice_no_leg{0};           // full ICE: data for a leg that is gone
+  PlainDropCounters plain;                            // the SIP side's RTP legs
 };
 
 class MediaShard final : private LegHost, public IceLegSink {

@@ -58,7 +58,7 @@ void PlainRtpLeg::on_plain(ByteView data) {
   if (data.size() < 12 || data.size() > scratch_.size()) return;
   std::int16_t pt = to_sip_[data[1] & 0x7f];
   if (pt < 0) {
-    ++counters_.unmapped_pt;
+    count_unmapped_pt();
     return;
   }
   if (r.rtp.port == 0) return;  // the SIP side rejected the stream
@@ -73,7 +73,7 @@ void PlainRtpLeg::on_rtp(ByteView data, const net::PeerAddress& from) {
   // Plain RTP has no authentication: only the negotiated address's IP is
   // taken (its port may differ: symmetric RTP is not required, RFC 4961).
   if (from.is_unix() || from.inet().ip != config_.remote.rtp.ip) {
-    ++counters_.wrong_source;
+    count_wrong_source();
     return;
   }
   if (rtp::classify(data) == rtp::PacketClass::rtcp) {  // rtcp-mux on the SIP side
@@ -85,7 +85,7 @@ void PlainRtpLeg::on_rtp(ByteView data, const net::PeerAddress& from) {
   ++counters_.rtp_in;
   std::int16_t pt = to_browser_[data[1] & 0x7f];
   if (pt < 0) {
-    ++counters_.unmapped_pt;
+    count_unmapped_pt();
     return;
   }
   if ((data[1] & 0x7f) == pt) {
@@ -98,9 +98,19 @@ void PlainRtpLeg::on_rtp(ByteView data, const net::PeerAddress& from) {
   host_.deliver_plain(config_.peer, ByteView(packet.data(), packet.size()), std::nullopt);
 }
 
+void PlainRtpLeg::count_unmapped_pt() {
+  ++counters_.unmapped_pt;
+  if (config_.shard_drops != nullptr) config_.shard_drops->unmapped_pt.fetch_add(1, std::memory_order_relaxed);
+}
+
+void PlainRtpLeg::count_wrong_source() {
+  ++counters_.wrong_source;
+  if (config_.shard_drops != nullptr) config_.shard_drops->wrong_source.fetch_add(1, std::memory_order_relaxed);
+}
+
 void PlainRtpLeg::on_rtcp(ByteView data, const net::PeerAddress& from) {
   if (from.is_unix() || from.inet().ip != config_.remote.rtcp.ip) {
-    ++counters_.wrong_source;
+    count_wrong_source();
     return;
   }
   if (!rtp::is_valid_rtcp(data)) return;

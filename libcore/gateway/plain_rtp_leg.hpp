@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,11 +25,18 @@ struct RtpPorts {
   std::uint16_t port = 0;  // RTP; RTCP is port + 1
 };
 
+// Drops of every plain leg of a shard, read by the stats event (any thread).
+struct PlainDropCounters {
+  std::atomic<std::uint64_t> unmapped_pt{0};   // a payload type the other side did not negotiate
+  std::atomic<std::uint64_t> wrong_source{0};  // not from the SIP side's negotiated address
+};
+
 struct PlainLegConfig {
   LegId id = 0;
   LegId peer = 0;        // the browser leg
   std::shared_ptr<RtpPorts> ports;
   SipMedia remote;
+  PlainDropCounters* shard_drops = nullptr;  // the shard's totals (set by the shard)
 };
 
 struct PlainLegCounters {
@@ -68,6 +76,9 @@ class PlainRtpLeg {
   std::array<std::int16_t, 128> to_sip_{}, to_browser_{};
   std::array<std::uint8_t, 1500> scratch_{};
   bool held_ = false;
+  void count_unmapped_pt();
+  void count_wrong_source();
+
   PlainLegCounters counters_;
   std::function<void()> after_receive_;
 };

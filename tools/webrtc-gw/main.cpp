@@ -79,7 +79,8 @@ struct Gateway {
       shards.push_back({{"port", st.port}, {"legs", st.legs}, {"unknown_source", st.unknown_source},
                         {"stun_unknown_ufrag", st.stun_unknown_ufrag}, {"stun_malformed", st.stun_malformed},
                         {"plain_no_leg", st.plain_no_leg}, {"wrong_port", st.wrong_port},
-                        {"ice_no_leg", st.ice_no_leg}});
+                        {"ice_no_leg", st.ice_no_leg}, {"sip_rtp_unmapped_pt", st.plain_unmapped_pt},
+                        {"sip_rtp_wrong_source", st.plain_wrong_source}});
     }
     o["shards"] = std::move(shards);
     return o;

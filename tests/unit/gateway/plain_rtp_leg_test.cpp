@@ -126,6 +126,7 @@ class PlainRtpLegTest : public ::testing::Test {
     c.peer = kBrowserId;
     c.ports = ports_;
     c.remote = std::move(media);
+    c.shard_drops = &shard_drops_;
     leg_ = std::make_unique<PlainRtpLeg>(std::move(c), host_);
     leg_->start([this] { ++batches_; });
   }
@@ -150,6 +151,7 @@ class PlainRtpLegTest : public ::testing::Test {
   std::shared_ptr<RtpPorts> ports_, phone_;
   std::unique_ptr<net::DatagramPort> stranger_;
   FakeHost host_;
+  PlainDropCounters shard_drops_;
   std::unique_ptr<PlainRtpLeg> leg_;
   std::vector<Received> at_phone_rtp_, at_phone_rtcp_;
   int batches_ = 0;
@@ -204,6 +206,7 @@ TEST_F(PlainRtpLegTest, UnmappedPayloadTypesAreDroppedAndCounted) {
   ASSERT_EQ(at_phone_rtp_.size(), 1u);
   EXPECT_EQ(pt_of(at_phone_rtp_[0].data), 0);
   EXPECT_EQ(leg_->counters().rtp_out, 1u);
+  EXPECT_EQ(shard_drops_.unmapped_pt.load(), 3u) << "the shard's totals (the stats event) see them too";
 }
 
 TEST_F(PlainRtpLegTest, PacketsFromAnotherAddressAreWrongSource) {
@@ -221,6 +224,7 @@ TEST_F(PlainRtpLegTest, PacketsFromAnotherAddressAreWrongSource) {
   other_port->send_to(ByteView(pcmu.data(), pcmu.size()), leg_rtp());
   ASSERT_TRUE(run_until([&] { return host_.delivered.size() == 1; }));
   EXPECT_EQ(leg_->counters().wrong_source, 2u);
+  EXPECT_EQ(shard_drops_.wrong_source.load(), 2u);
 }
 
 TEST_F(PlainRtpLegTest, BrowserRtcpGoesToPortPlusOne) {
