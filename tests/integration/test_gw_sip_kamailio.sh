@@ -124,7 +124,7 @@ wait_exit "$RING_PID" 10
 echo "== 7. digest on INVITE, early media, hold and resume by re-INVITE"
 bg UAS2_PID timeout 30 sipp -sf "$SIPDIR/uas_auth_early.xml" -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA \
   -m 1 -nostdin >"$TMP/sipp-early.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS2"
 timeout 20 $AGENT 127.0.0.1 $HTTPS - --call "sip:auth@127.0.0.1:$UAS2" --seconds 15 >"$TMP/early.out" 2>"$TMP/early.err" ||
   fail "the early-media call failed"
 grep -q '"event": "early-media".*m=audio' "$TMP/early.out" || fail "no early-media event with an answer"
@@ -133,7 +133,7 @@ wait_exit "$UAS2_PID" 10
 [[ $RC == 0 ]] || fail "sipp uas_auth_early exit $RC (407 answered as carol? BYE?)"
 bg UAS2_PID timeout 30 sipp -sf "$SIPDIR/uas_hold.xml" -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA \
   -m 1 -nostdin >"$TMP/sipp-hold.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS2"
 timeout 20 $AGENT 127.0.0.1 $HTTPS - --call "sip:hold@127.0.0.1:$UAS2" --hold --seconds 15 >"$TMP/hold.out" \
   2>"$TMP/hold.err" || fail "the hold call failed"
 wait_exit "$UAS2_PID" 10
@@ -142,7 +142,7 @@ wait_exit "$UAS2_PID" 10
 echo "== 7b. a signed-in agent's own call goes out as its AOR (From: sip:bob@)"
 bg UAS2_PID timeout 30 sipp -sn uas -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $UAS2_MEDIA -m 1 -nostdin \
   -trace_msg -message_file "$TMP/from.msg" >"$TMP/sipp-from.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS2"
 timeout 20 $AGENT 127.0.0.1 $HTTPS bob --call "sip:from@127.0.0.1:$UAS2" --seconds 15 >"$TMP/from.out" \
   2>"$TMP/from.err" || fail "bob's own call failed"
 wait_exit "$UAS2_PID" 10

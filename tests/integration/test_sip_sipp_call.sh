@@ -17,7 +17,7 @@ common=(--bind "udp:127.0.0.1:$LEG" --rtp udp:127.0.0.1:0 --json)
 echo "== 1. audio through the pipe and back from sipp's RTP echo"
 bg SIPP timeout 30 sipp -sn uas -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -rtp_echo -m 1 -nostdin \
   >"$TMP/sipp1.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 bg LEG_PID timeout 30 "$SIPLEG" call "sip:echo@127.0.0.1:$UAS" "${common[@]}" --duration 5 \
   --pipe "udp:127.0.0.1:$PIPE_OUT" --pipe-bind "udp:127.0.0.1:$PIPE_IN" >"$TMP/call1.out" 2>"$TMP/call1.err"
 wait_for "$TMP/call1.out" '"event":"answered"'
@@ -37,7 +37,7 @@ wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp UAS failed"
 
 echo "== 2. 486 Busy Here gives exit code 10"
 bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_busy.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp2.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 rc=0
 timeout 20 "$SIPLEG" call "sip:busy@127.0.0.1:$UAS" "${common[@]}" >"$TMP/call2.out" 2>"$TMP/call2.err" || rc=$?
 [[ $rc == 10 ]] || fail "busy call exit $rc, want 10"
@@ -47,7 +47,7 @@ wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp busy scenario failed"
 
 echo "== 3a. SIGINT while ringing sends CANCEL (exit 130)"
 bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_ring_cancel.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp3.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 bg LEG_PID timeout 20 "$SIPLEG" call "sip:ring@127.0.0.1:$UAS" "${common[@]}" >"$TMP/call3.out" 2>"$TMP/call3.err"
 wait_for "$TMP/call3.out" '"event":"ringing"'
 kill -INT "$LEG_PID"
@@ -59,7 +59,7 @@ wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp did not see the CANCEL"
 
 echo "== 3b. --timeout cancels an unanswered call (exit 3)"
 bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_ring_cancel.xml" -i 127.0.0.1 -p $UAS -m 1 -nostdin >"$TMP/sipp3b.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 rc=0
 timeout 20 "$SIPLEG" call "sip:ring@127.0.0.1:$UAS" "${common[@]}" --timeout 1 >"$TMP/call3b.out" 2>"$TMP/call3b.err" || rc=$?
 [[ $rc == 3 ]] || fail "timed-out call exit $rc, want 3"
@@ -68,7 +68,7 @@ wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp did not see the CANCEL"
 echo "== 4. hold and resume (RFC 3264 §8.4) on stdin commands"
 bg SIPP timeout 30 sipp -sf "$SIPDIR/uas_hold.xml" -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -m 1 -nostdin \
   >"$TMP/sipp4.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 mkfifo "$TMP/cmd4"
 exec 7<>"$TMP/cmd4"  # read-write: opening never blocks, and sip-leg's open finds a writer
 bg LEG_PID timeout 30 "$SIPLEG" call "sip:hold@127.0.0.1:$UAS" "${common[@]}" <"$TMP/cmd4" \
@@ -89,7 +89,7 @@ wait_exit "$SIPP" 10; [[ $RC == 0 ]] || fail "sipp hold scenario failed (see sip
 echo "== 5. 407 challenge, then 183 with SDP (early media), then 200"
 bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_auth_early.xml" -i 127.0.0.1 -p $UAS -mi 127.0.0.1 -mp $MEDIA -m 1 -nostdin \
   >"$TMP/sipp5.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS"
 rc=0
 timeout 20 "$SIPLEG" call "sip:auth@127.0.0.1:$UAS" "${common[@]}" --from sip:carol@sipp.test --user carol \
   --password pw --duration 1 >"$TMP/call5.out" 2>"$TMP/call5.err" || rc=$?
@@ -106,7 +106,7 @@ bg SIPP timeout 20 sipp -sf "$SIPDIR/uas_redirect.xml" -i 127.0.0.1 -p $UAS -m 1
   -set target "sip:moved@127.0.0.1:$UAS2" >"$TMP/sipp6.log" 2>&1
 bg SIPP2 timeout 20 sipp -sn uas -i 127.0.0.1 -p $UAS2 -mi 127.0.0.1 -mp $((MEDIA + 2)) -m 1 -nostdin \
   >"$TMP/sipp6b.log" 2>&1
-sleep 0.5
+wait_udp_port "$UAS" "$UAS2"
 rc=0
 timeout 20 "$SIPLEG" call "sip:old@127.0.0.1:$UAS" "${common[@]}" --duration 1 >"$TMP/call6.out" 2>"$TMP/call6.err" ||
   rc=$?

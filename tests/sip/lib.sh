@@ -47,14 +47,28 @@ bg() {
   printf -v "$var" '%s' "$pid"
 }
 
+# wait_udp_port PORT...: until something listens on each UDP PORT (5 s at
+# most each): a peer started in the background may be slow to bind on a
+# loaded machine, and a call sent before gets ICMP port unreachable.
+wait_udp_port() {
+  local port i
+  for port in "$@"; do
+    for ((i = 0; i < 50; i++)); do
+      ss -Hlun "sport = :$port" | grep -q . && break
+      sleep 0.1
+    done
+    ((i < 50)) || fail "nothing listens on UDP port $port"
+  done
+}
+
 # sipp_uas NAME SCENARIO PORT [sipp options...]: a one-call sipp UAS on
 # 127.0.0.1:PORT in the background (PID in SIPP, output in $TMP/NAME.log),
-# given half a second to bind.
+# once it has bound its port.
 sipp_uas() {
   local name=$1 scenario=$2 port=$3
   shift 3
   bg SIPP timeout 30 sipp -sf "$scenario" -i 127.0.0.1 -p "$port" -m 1 -nostdin "$@" >"$TMP/$name.log" 2>&1
-  sleep 0.5
+  wait_udp_port "$port"
 }
 
 # leg NAME ARGS...: runs `sip-leg ARGS` for 20 s at most, stdout in
