@@ -17,6 +17,7 @@ struct GcmState {
   const EVP_CIPHER* evp = nullptr;
   int tag_len = kMaxTag;
   srtp_cipher_direction_t dir = srtp_direction_any;
+  srtp_cipher_direction_t ctx_dir = srtp_direction_any;  // what ctx was last initialised for
   std::uint8_t tag[kMaxTag] = {};  // of the last encryption, for get_tag
 };
 
@@ -63,6 +64,7 @@ srtp_err_status_t gcm_dealloc(srtp_cipher_t* c) {
 srtp_err_status_t gcm_init(void* v, const std::uint8_t* key) {
   auto* s = state_of(v);
   s->dir = srtp_direction_any;
+  s->ctx_dir = srtp_direction_any;
   if (EVP_CipherInit_ex(s->ctx, s->evp, nullptr, key, nullptr, 0) != 1) return srtp_err_status_init_fail;
   return srtp_err_status_ok;
 }
@@ -71,8 +73,15 @@ srtp_err_status_t gcm_set_iv(void* v, std::uint8_t* iv, srtp_cipher_direction_t 
   auto* s = state_of(v);
   if (direction != srtp_direction_encrypt && direction != srtp_direction_decrypt) return srtp_err_status_bad_param;
   s->dir = direction;
+  // Same direction as before (every packet of a session): set only the IV;
+  // a re-init also queries the IV length through OpenSSL 3's parameters.
+  if (s->ctx_dir == direction) {
+    if (EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, iv) != 1) return srtp_err_status_init_fail;
+    return srtp_err_status_ok;
+  }
   int enc = direction == srtp_direction_encrypt ? 1 : 0;
   if (EVP_CipherInit_ex(s->ctx, nullptr, nullptr, nullptr, iv, enc) != 1) return srtp_err_status_init_fail;
+  s->ctx_dir = direction;
   return srtp_err_status_ok;
 }
 
