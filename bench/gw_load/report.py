@@ -193,7 +193,7 @@ def cmd_markdown(runs_path, signin_path, bare_path, command, binary=""):
            f"{dur} s of media once all calls are up, then DELETE. {reps} run(s) per row: medians, min–max in brackets. "
            "Gateway CPU is utime+stime from /proc/PID/stat over the media phase only; RSS per call is "
            "(median RSS during media − RSS before) / calls. The bare loop is `srtp_bench relay` "
-           "(bench/srtp) at the same packet rate, AEAD_AES_128_GCM, both directions, costed at "
+           "(bench/srtp) at the same packet rate, AEAD_AES_128_GCM through the gateway's OpenSSL cipher, both directions, costed at "
            "50 packets unprotected + 50 protected per call-second. That is two relays' worth of recvmmsg/sendmmsg "
            "for the crypto of one echo hop (the gateway receives and sends each packet once), so a ratio "
            "below 1 is possible and the column is a bound, not a target. gw_load's own CPU share is shown: "

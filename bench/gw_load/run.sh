@@ -154,7 +154,8 @@ run_signin() {  # REP
 
 # The bare loop (bench/srtp/srtp_bench.cpp relay) at the gateway's packet rate.
 BENCH=$T/srtp_bench
-g++ -O2 -std=c++20 "$SRC/bench/srtp/srtp_bench.cpp" $(pkg-config --cflags --libs libsrtp2) -o "$BENCH"
+g++ -O2 -std=c++20 -I"$SRC/libcore" "$SRC/bench/srtp/srtp_bench.cpp" "$SRC/libcore/srtp/openssl_gcm.cpp" \
+  $(pkg-config --cflags --libs libsrtp2 libcrypto) -o "$BENCH"
 run_bare() {  # PPS DIRECTION(s2p|p2s)
   local pps=$1 dir=$2 key in out x pid c0 c1 res send op count
   key=$(openssl rand -hex 28)

@@ -17,7 +17,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$T"; }
 trap cleanup EXIT
 BENCH=$T/srtp_bench
-g++ -O2 -std=c++20 "$SRC/bench/srtp/srtp_bench.cpp" $(pkg-config --cflags --libs libsrtp2) -o "$BENCH"
+g++ -O2 -std=c++20 -I"$SRC/libcore" "$SRC/bench/srtp/srtp_bench.cpp" "$SRC/libcore/srtp/openssl_gcm.cpp" \
+  $(pkg-config --cflags --libs libsrtp2 libcrypto) -o "$BENCH"
 TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ports() { python3 "$SRC/tests/integration/srtp_helper.py" ports "$1"; }

@@ -1,4 +1,5 @@
-// SRTP relay benchmark helpers (design brief §8), libsrtp2 + libc only.
+// SRTP relay benchmark helpers (design brief §8), libsrtp2 + libc, with the
+// gateway's AES-GCM (libcore/srtp/openssl_gcm.cpp) so the bound uses its crypto.
 //
 //   srtp_bench relay --in PORT --out PORT --profile gcm|cm --key HEX --op unprotect|protect
 //       The physical limit: recvmmsg -> srtp_(un)protect -> sendmmsg, batches
@@ -24,6 +25,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "srtp/openssl_gcm.hpp"
 
 namespace {
 
@@ -208,6 +211,10 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
   srtp_init();
+  if (!gw::srtp::install_openssl_gcm()) {
+    std::fprintf(stderr, "srtp_bench: OpenSSL AES-GCM failed libsrtp's self-test\n");
+    return 2;
+  }
   std::string mode = argv[1];
   if (mode == "relay") return relay(argc, argv);
   if (mode == "load") return load(argc, argv);

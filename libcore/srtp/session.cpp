@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rtp/packet.hpp"
+#include "srtp/openssl_gcm.hpp"
 #include "util/log.hpp"
 
 namespace gw::srtp {
@@ -100,6 +101,7 @@ void ensure_initialized() {
       GW_LOG(error) << "srtp_init failed";
     }
     srtp_install_log_handler(log_trampoline, nullptr);
+    if (!install_openssl_gcm()) GW_LOG(warn) << "libsrtp kept its own AES-GCM (the OpenSSL one failed its self-test)";
   });
 }
 

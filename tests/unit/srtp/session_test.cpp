@@ -4,6 +4,7 @@
 
 #include "rtp/packet.hpp"
 #include "srtp/keys.hpp"
+#include "srtp/openssl_gcm.hpp"
 #include "srtp/sdes.hpp"
 
 using namespace gw;
@@ -116,6 +117,13 @@ TEST(SrtpSession, MoveKeepsWorking) {
   Session moved = std::move(tx.value());
   Bytes pkt = rtp::build_rtp(0, 1, 0, 1, Bytes(8, 0));
   EXPECT_EQ(moved.protect_rtp(pkt), PacketStatus::ok);
+}
+
+// The OpenSSL AES-GCM passes libsrtp's own cipher self-test (run again on
+// each install); the PerProfile and vector tests then run over it.
+TEST(SrtpSession, OpensslGcmPassesLibsrtpSelfTest) {
+  ensure_initialized();
+  EXPECT_TRUE(install_openssl_gcm());
 }
 
 TEST(SrtpProfile, Names) {
