@@ -93,21 +93,38 @@ Result<IpAddress> resolve_host(const std::string& host, std::optional<IpAddress:
 
 constexpr std::size_t kTxSlot = 2048;  // larger datagrams bypass the queue
 
+// Send queue for batching: copies of the datagrams and their destinations
+// (64 KiB: only ports with batching on get one, on their first send).
+struct TxQueue {
+  std::array<std::array<std::uint8_t, kTxSlot>, kBatch> data;
+  std::array<sockaddr_storage, kBatch> to;
+  std::array<socklen_t, kBatch> to_len;
+  std::array<std::size_t, kBatch> len;
+};
+
+// recvmmsg buffers, one set per thread: a gateway has a port or two per call
+// (a SIP call's RTP and RTCP), and 128 KiB each was most of its memory per
+// call. The datagrams are handed out during drain() only.
+struct RxBuffers {
+  std::array<std::uint8_t, kMaxDatagram> big;  // recvmmsg slot 0 may be large
+  std::array<std::array<std::uint8_t, 2048>, kBatch - 1> small;
+  bool busy = false;  // a handler that drains another port (nested) gets its own
+};
+
+RxBuffers& thread_rx_buffers() {
+  thread_local std::unique_ptr<RxBuffers> buffers = std::make_unique_for_overwrite<RxBuffers>();
+  return *buffers;
+}
+
 struct DatagramPort::Impl {
   explicit Impl(asio::io_context& io_context, int fd) : io(io_context), descriptor(io_context, fd) {}
   asio::io_context& io;
   asio::posix::stream_descriptor descriptor;  // owns the fd; used for readiness only
-  // Send queue for batching: copies of the datagrams and their destinations.
-  std::array<std::array<std::uint8_t, kTxSlot>, kBatch> tx_data{};
-  std::array<sockaddr_storage, kBatch> tx_to{};
-  std::array<socklen_t, kBatch> tx_to_len{};
-  std::array<std::size_t, kBatch> tx_len{};
+  std::unique_ptr<TxQueue> tx;
   std::size_t tx_count = 0;
   bool flush_posted = false;
   // Posted flushes hold a weak reference: a port closed meanwhile is skipped.
   std::shared_ptr<int> alive = std::make_shared<int>(0);
-  std::array<std::array<std::uint8_t, kMaxDatagram>, 1> big{};  // recvmmsg slot 0 may be large
-  std::array<std::array<std::uint8_t, 2048>, kBatch - 1> small{};
   bool started = false;
 };
 
@@ -181,12 +198,24 @@ void DatagramPort::arm() {
 }
 
 void DatagramPort::drain() {
+  RxBuffers* rx = &thread_rx_buffers();
+  std::unique_ptr<RxBuffers> nested;
+  if (rx->busy) {
+    nested = std::make_unique_for_overwrite<RxBuffers>();
+    nested->busy = false;
+    rx = nested.get();
+  }
+  rx->busy = true;
+  struct Release {
+    RxBuffers* rx;
+    ~Release() { rx->busy = false; }
+  } release{rx};
   std::array<mmsghdr, kBatch> msgs{};
   std::array<iovec, kBatch> iovs{};
   std::array<sockaddr_storage, kBatch> from{};
   for (std::size_t i = 0; i < kBatch; ++i) {
-    iovs[i].iov_base = i == 0 ? impl_->big[0].data() : impl_->small[i - 1].data();
-    iovs[i].iov_len = i == 0 ? kMaxDatagram : impl_->small[i - 1].size();
+    iovs[i].iov_base = i == 0 ? rx->big.data() : rx->small[i - 1].data();
+    iovs[i].iov_len = i == 0 ? kMaxDatagram : rx->small[i - 1].size();
   }
   // Bounded: at most 8 batches per wake-up so one busy port cannot starve others.
   for (int round = 0; round < 8 && fd_ >= 0; ++round) {
@@ -236,14 +265,16 @@ void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
   if (fd_ < 0) return;
   if (!batching_ || data.size() > kTxSlot) return send_now(data, to);
   auto& q = *impl_;
+  if (!q.tx) q.tx = std::make_unique_for_overwrite<TxQueue>();
   if (q.tx_count == kBatch) flush();
   auto i = q.tx_count++;
-  std::memcpy(q.tx_data[i].data(), data.data(), data.size());
-  q.tx_len[i] = data.size();
+  TxQueue& t = *q.tx;
+  std::memcpy(t.data[i].data(), data.data(), data.size());
+  t.len[i] = data.size();
   if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
-    q.tx_to_len[i] = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, q.tx_to[i]);
+    t.to_len[i] = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, t.to[i]);
   } else {
-    q.tx_to_len[i] = peer_to(to, q.tx_to[i]);
+    t.to_len[i] = peer_to(to, t.to[i]);
   }
   if (!q.flush_posted) {
     q.flush_posted = true;
@@ -256,17 +287,19 @@ void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
 void DatagramPort::flush() {
   auto& q = *impl_;
   q.flush_posted = false;
+  if (!q.tx) return;
+  TxQueue& t = *q.tx;
   std::size_t done = 0;
   while (done < q.tx_count && fd_ >= 0) {
     std::array<mmsghdr, kBatch> msgs{};
     std::array<iovec, kBatch> iovs{};
     std::size_t n = q.tx_count - done;
     for (std::size_t k = 0; k < n; ++k) {
-      iovs[k] = iovec{q.tx_data[done + k].data(), q.tx_len[done + k]};
+      iovs[k] = iovec{t.data[done + k].data(), t.len[done + k]};
       msgs[k].msg_hdr.msg_iov = &iovs[k];
       msgs[k].msg_hdr.msg_iovlen = 1;
-      msgs[k].msg_hdr.msg_name = &q.tx_to[done + k];
-      msgs[k].msg_hdr.msg_namelen = q.tx_to_len[done + k];
+      msgs[k].msg_hdr.msg_name = &t.to[done + k];
+      msgs[k].msg_hdr.msg_namelen = t.to_len[done + k];
     }
     int sent = ::sendmmsg(fd_, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
     ++counters_.tx_batches;
@@ -277,7 +310,7 @@ void DatagramPort::flush() {
       ++done;
       continue;
     }
-    for (int k = 0; k < sent; ++k) counters_.tx_bytes += q.tx_len[done + static_cast<std::size_t>(k)];
+    for (int k = 0; k < sent; ++k) counters_.tx_bytes += t.len[done + static_cast<std::size_t>(k)];
     counters_.tx_packets += static_cast<std::uint64_t>(sent);
     done += static_cast<std::size_t>(sent);
   }
