@@ -1,8 +1,8 @@
 # Shared by tests/integration/test_srtp_*.sh (sourced). Every process started
 # here is recorded and stopped by PID on exit; every wait is bounded.
 set -euo pipefail
-: "${GW_BUILD_DIR:?GW_BUILD_DIR must point at the build directory}"
 : "${GW_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${GW_BUILD_DIR:=$GW_SOURCE_DIR/build}"
 BRIDGE="$GW_BUILD_DIR/tools/srtp-rtp-bridge/srtp-rtp-bridge"
 HELPER="python3 $GW_SOURCE_DIR/tests/integration/srtp_helper.py"
 T=$(mktemp -d /tmp/gw-srtp-test.XXXXXX)
