@@ -4,8 +4,9 @@
 # libFuzzer target for a bounded time. Ends with "N passed, N failed".
 # The sanitizer tree (clang: ASan+UBSan unit tests and the fuzz targets, one
 # libcore for both) builds in the background at idle CPU priority while ctest
-# runs: the integration tests mostly wait on timers and peers, and SCHED_IDLE
-# leaves them every cycle they ask for.
+# runs the unit tests and the light integration tests (they mostly wait on
+# timers and peers); the heavy ones (label "heavy": browsers, the lab, media
+# load) run after it, on an otherwise idle machine.
 # Environment: GW_FUZZ_SECONDS (default 20 per target), GW_FUZZ_JOBS (targets
 # run at once, default 1: each gets a core only on an otherwise idle machine),
 # GW_SKIP_INSTALL=1, GW_BUILD_ROOT (where the build dirs go; default: here).
@@ -40,20 +41,32 @@ mkdir -p "$san"
 san_pid=$!
 echo "${idle[*]} scripts/build.sh sanitize unit_tests $targets (log: $san/build.log)"
 
-step "unit + integration tests (ctest)"
-ctest --test-dir "$rel" --output-on-failure --timeout 600 -j1 2>&1 | tee "$rel/ctest.log"
-ctest_rc=${PIPESTATUS[0]}
-# "100% tests passed, 0 tests failed out of 11"
-ctest_failed=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$rel/ctest.log" | tail -n1 | grep -Eo '^[0-9]+' || true)
-ctest_total=$(grep -Eo 'tests failed out of [0-9]+' "$rel/ctest.log" | tail -n1 | grep -Eo '[0-9]+$' || true)
-passed=$((passed + ${ctest_total:-0} - ${ctest_failed:-0}))
-failed=$((failed + ${ctest_failed:-0}))
-[[ $ctest_rc -ne 0 ]] && failures+=("ctest (see above)")
-[[ $ctest_rc -ne 0 && ${ctest_total:-0} -eq 0 ]] && failed=$((failed + 1))
+run_ctest() {  # NAME CTEST-ARGS...: one ctest pass, its counts added to the totals
+  local name=$1 log=$rel/ctest-$1.log rc nfailed ntotal
+  shift
+  ctest --test-dir "$rel" --output-on-failure --timeout 600 -j1 "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  # "100% tests passed, 0 tests failed out of 11"
+  nfailed=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n1 | grep -Eo '^[0-9]+' || true)
+  ntotal=$(grep -Eo 'tests failed out of [0-9]+' "$log" | tail -n1 | grep -Eo '[0-9]+$' || true)
+  passed=$((passed + ${ntotal:-0} - ${nfailed:-0}))
+  failed=$((failed + ${nfailed:-0}))
+  [[ $rc -ne 0 ]] && failures+=("ctest $name (see above)")
+  [[ $rc -ne 0 && ${ntotal:-0} -eq 0 ]] && failed=$((failed + 1))
+}
+
+step "unit + integration tests (ctest), all but the heavy ones"
+run_ctest light -LE heavy
 
 step "build (sanitize): waiting for it"
 wait "$san_pid"; san_rc=$?
 if [[ $san_rc -eq 0 ]]; then tail -n 1 "$san/build.log"; else tail -n 60 "$san/build.log"; fi
+
+# Browsers, the lab and media load count packets every second: they run
+# once nothing else competes for the CPU (a compiler on the other
+# hyperthread stalled media for a second at a time).
+step "heavy integration tests (ctest -L heavy: browsers, lab, media load)"
+run_ctest heavy -L heavy
 
 [[ $san_rc -ne 0 ]] && record "sanitize build (no ASan unit run, no fuzzing)" 1
 
