@@ -18,7 +18,8 @@ gw_bg "$GW" --public-bind 127.0.0.1 --https-port "$HTTPS" --media-port "$MEDIA" 
 gw_pid=$GW_LAST_PID
 gw_wait_https "$HTTPS"
 check "the gateway answers /healthz" curl -skf -o /dev/null "https://127.0.0.1:$HTTPS/healthz"
-bound() { ss -uan | awk '{print $4}' | grep -Ec ":366[0-9][0-9]$" || true; }
+# The gateway's own sockets only: gw_load's ephemeral ports may fall in the range too.
+bound() { ss -uanp | grep "pid=$gw_pid," | awk '{print $4}' | grep -Ec ":366[0-9][0-9]$" || true; }
 
 timeout 60 "$LOAD" --gateway "127.0.0.1:$HTTPS" --calls 20 --rate 40 --duration 4 --max-loss 0 --json \
   >"$T/load.json" 2>"$T/load.err" &
