@@ -1,5 +1,7 @@
 #include "sip/user_agent.hpp"
 
+#include <chrono>
+
 #include <glib.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -375,7 +377,19 @@ Result<std::unique_ptr<UserAgent>> UserAgent::create(GlibThread& loop, UaConfig 
 }
 
 UserAgent::UserAgent(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-UserAgent::~UserAgent() = default;
+// nua calls back into impl_ until nua_destroy, which its shutdown ends with:
+// a UA dropped while that is pending (or never asked) would be called back
+// freed. On the loop thread, run the shutdown to its end first (bounded by
+// shutdown()'s own timer); elsewhere the loop is not ours to iterate.
+UserAgent::~UserAgent() {
+  if (!impl_ || impl_->core.nua == nullptr || !impl_->core.loop->on_thread()) return;
+  if (!impl_->shut_down) shutdown(nullptr, 1000);
+  auto* ctx = static_cast<GMainContext*>(impl_->core.loop->native_context());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (impl_->core.nua != nullptr && std::chrono::steady_clock::now() < deadline) {
+    g_main_context_iteration(ctx, TRUE);
+  }
+}
 
 Status UserAgent::start_registration(RegisterOptions options) {
   if (impl_->core.config.from.empty()) return make_error("sip.no-aor", "registration needs an AOR (From)");
