@@ -75,9 +75,9 @@ else
   BASE=https://$GW_IP:$HTTPS_PORT
 fi
 
-extra=()
-"$GW_BIN" --help 2>&1 | grep -q -- '--json' && extra+=(--json)
-"$GW_BIN" --help 2>&1 | grep -qE -- '(^|[ ,])-v([ ,]|$)' && extra+=(-v)
+# Not probed from --help through `| grep -q`: under pipefail, grep's early
+# exit could SIGPIPE the writer and silently drop --json (CI saw it).
+extra=(--json -v)
 mkdir -p "$T/state"
 gw_bg timeout 150 ip netns exec "$gwns" "$GW_BIN" --public-bind "$GW_IP" --https-port "$HTTPS_PORT" \
   --media-port "$MEDIA_PORT" --media-threads 1 --state-dir "$T/state" --web-root "$GW_SOURCE_DIR/web" \
