@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
@@ -104,7 +103,7 @@ struct TxQueue {
 
 // recvmmsg buffers, one set per thread: a gateway has a port or two per call
 // (a SIP call's RTP and RTCP), and 128 KiB each was most of its memory per
-// call. The datagrams are handed out during drain() only.
+// call. The datagrams are handed out during on_readable() only.
 struct RxBuffers {
   std::array<std::uint8_t, kMaxDatagram> big;  // recvmmsg slot 0 may be large
   std::array<std::array<std::uint8_t, 2048>, kBatch - 1> small;
@@ -117,15 +116,15 @@ RxBuffers& thread_rx_buffers() {
 }
 
 struct DatagramPort::Impl {
-  explicit Impl(asio::io_context& io_context, int fd) : io(io_context), descriptor(io_context, fd) {}
+  explicit Impl(asio::io_context& io_context) : io(io_context) {}
   asio::io_context& io;
-  asio::posix::stream_descriptor descriptor;  // owns the fd; used for readiness only
+  PortPoller* poller = nullptr;  // set by start(): the io_context's readiness set
+  PortPoller::Token token = 0;
   std::unique_ptr<TxQueue> tx;
   std::size_t tx_count = 0;
   bool flush_posted = false;
   // Posted flushes hold a weak reference: a port closed meanwhile is skipped.
   std::shared_ptr<int> alive = std::make_shared<int>(0);
-  bool started = false;
 };
 
 Result<std::unique_ptr<DatagramPort>> DatagramPort::open(asio::io_context& io, const Endpoint& local) {
@@ -166,38 +165,32 @@ Result<std::unique_ptr<DatagramPort>> DatagramPort::open(asio::io_context& io, c
 }
 
 DatagramPort::DatagramPort(asio::io_context& io, int fd, Endpoint local)
-    : impl_(std::make_unique<Impl>(io, fd)), fd_(fd), local_(std::move(local)) {}
+    : impl_(std::make_unique<Impl>(io)), fd_(fd), local_(std::move(local)) {}
 
 DatagramPort::~DatagramPort() { close(); }
 
 void DatagramPort::close() {
   if (fd_ < 0) return;
   if (impl_->tx_count > 0) flush();
-  boost::system::error_code ec;
-  impl_->descriptor.cancel(ec);
-  impl_->descriptor.close(ec);
+  if (impl_->poller != nullptr) impl_->poller->remove(impl_->token);
+  impl_->token = 0;
+  ::close(fd_);
   fd_ = -1;
   if (local_.is_unix()) ::unlink(local_.path.c_str());
 }
 
 void DatagramPort::start(Handler handler) {
   handler_ = std::move(handler);
-  if (!impl_->started) {
-    impl_->started = true;
-    arm();
-  }
+  if (impl_->token != 0 || fd_ < 0) return;
+  impl_->poller = &asio::use_service<PortPoller>(impl_->io);
+  impl_->token = impl_->poller->add(
+      fd_, [](void* port) { static_cast<DatagramPort*>(port)->on_readable(); }, this,
+      [](void* port, ssize_t result, int error) { static_cast<DatagramPort*>(port)->count_send(result, error); });
+  if (impl_->token == 0) GW_LOG(error) << "cannot watch " << local_.to_string() << ": it will not receive";
 }
 
-void DatagramPort::arm() {
-  impl_->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
-                               [this](const boost::system::error_code& ec) {
-                                 if (ec) return;  // cancelled: the port is closing
-                                 drain();
-                                 if (fd_ >= 0) arm();
-                               });
-}
-
-void DatagramPort::drain() {
+// Called by the io_context's PortPoller while the socket is readable.
+void DatagramPort::on_readable() {
   RxBuffers* rx = &thread_rx_buffers();
   std::unique_ptr<RxBuffers> nested;
   if (rx->busy) {
@@ -217,7 +210,8 @@ void DatagramPort::drain() {
     iovs[i].iov_base = i == 0 ? rx->big.data() : rx->small[i - 1].data();
     iovs[i].iov_len = i == 0 ? kMaxDatagram : rx->small[i - 1].size();
   }
-  // Bounded: at most 8 batches per wake-up so one busy port cannot starve others.
+  // Bounded: at most 8 batches per wake-up so one busy port cannot starve
+  // others; the poller is level triggered and calls again for the rest.
   for (int round = 0; round < 8 && fd_ >= 0; ++round) {
     for (std::size_t i = 0; i < kBatch; ++i) {
       msgs[i].msg_hdr = msghdr{};
@@ -335,14 +329,23 @@ void DatagramPort::send_now(ByteView data, const PeerAddress& to) {
   } else {
     len = peer_to(to, ss);
   }
+  // Inside the poller's wake-up: sent with the other ports' datagrams at its end.
+  if (impl_->poller != nullptr && impl_->token != 0 && impl_->poller->dispatching()) {
+    impl_->poller->defer_send(impl_->token, fd_, data, ss, len);
+    return;
+  }
   auto n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss), len);  // NOLINT
-  if (n < 0) {
+  count_send(n, n < 0 ? errno : 0);
+}
+
+void DatagramPort::count_send(ssize_t result, int error) {
+  if (result < 0) {
     ++counters_.tx_errors;
-    GW_LOG(debug) << "sendto " << to.to_string() << ": " << std::strerror(errno);
+    GW_LOG(debug) << "sendto from " << local_.to_string() << ": " << std::strerror(error);
     return;
   }
   ++counters_.tx_packets;
-  counters_.tx_bytes += data.size();
+  counters_.tx_bytes += static_cast<std::uint64_t>(result);
 }
 
 Endpoint DatagramPort::local_endpoint() const { return local_; }

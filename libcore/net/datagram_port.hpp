@@ -1,6 +1,7 @@
 // A datagram socket bound to an endpoint URI: udp:HOST:PORT or unix:PATH
 // (design brief §5, the packet ports tools chain over). Non-blocking, driven
-// by an Asio io_context; receives in batches with recvmmsg.
+// by an Asio io_context through its PortPoller; receives in batches with
+// recvmmsg.
 // Thread: the io_context's thread only (one call's media stays on one loop).
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <string>
 #include <variant>
 
+#include "net/port_poller.hpp"
 #include "util/bytes.hpp"
 #include "util/endpoint.hpp"
 #include "util/result.hpp"
@@ -49,7 +51,7 @@ class DatagramPort {
   // file is removed when the port closes. Host names are resolved (first
   // address). Port 0 picks a free port.
   static Result<std::unique_ptr<DatagramPort>> open(asio::io_context& io, const Endpoint& local);
-  ~DatagramPort();
+  ~DatagramPort();  // closes; on the io_context's thread once started
   DatagramPort(const DatagramPort&) = delete;
   DatagramPort& operator=(const DatagramPort&) = delete;
 
@@ -63,6 +65,8 @@ class DatagramPort {
   [[nodiscard]] const std::optional<PeerAddress>& remote() const { return remote_; }
 
   // Sends to the default remote; counted as tx_no_remote when there is none.
+  // Called from a receive handler of a started port, the datagram leaves when
+  // the poller's wake-up ends (see PortPoller::defer_send), else at once.
   void send(ByteView data);
   void send_to(ByteView data, const PeerAddress& to);
 
@@ -80,10 +84,10 @@ class DatagramPort {
 
  private:
   DatagramPort(asio::io_context& io, int fd, Endpoint local);
-  void arm();
-  void drain();
+  void on_readable();  // drains up to 8 recvmmsg batches
 
-  void send_now(ByteView data, const PeerAddress& to);
+  void send_now(ByteView data, const PeerAddress& to);  // deferred to the poller inside its wake-up
+  void count_send(ssize_t result, int error);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
