@@ -203,9 +203,11 @@ void DatagramPort::on_readable() {
     RxBuffers* rx;
     ~Release() { rx->busy = false; }
   } release{rx};
-  std::array<mmsghdr, kBatch> msgs{};
-  std::array<iovec, kBatch> iovs{};
-  std::array<sockaddr_storage, kBatch> from{};
+  // Not value-initialised: 6.6 KB of zeroing per call showed in profiles (a
+  // SIP call's port is called for every packet); every field used is set below.
+  std::array<mmsghdr, kBatch> msgs;      // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<iovec, kBatch> iovs;        // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<sockaddr_storage, kBatch> from;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   for (std::size_t i = 0; i < kBatch; ++i) {
     iovs[i].iov_base = i == 0 ? rx->big.data() : rx->small[i - 1].data();
     iovs[i].iov_len = i == 0 ? kMaxDatagram : rx->small[i - 1].size();
@@ -219,6 +221,7 @@ void DatagramPort::on_readable() {
       msgs[i].msg_hdr.msg_iovlen = 1;
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      msgs[i].msg_len = 0;
     }
     int n = ::recvmmsg(fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
