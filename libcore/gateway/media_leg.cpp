@@ -96,12 +96,11 @@ void MediaLeg::on_ice_data(ByteView data, TimePoint now) {
   drain_bridge_events(now);
 }
 
-void MediaLeg::on_ice_selected(const SocketAddress& remote, TimePoint now) {
+void MediaLeg::on_ice_selected(const SocketAddress& remote) {
   bool first = !selected_.has_value();
   selected_ = remote;
   if (first && !ended_) host_.report(event(LegEvent::Kind::ice_connected, remote.to_string()));
   for (const auto& d : std::exchange(unsent_, {})) config_.full_ice->send(d);
-  (void)now;
 }
 
 void MediaLeg::on_ice_failed(TimePoint now) {

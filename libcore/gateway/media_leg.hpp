@@ -93,7 +93,7 @@ class MediaLeg : private media::Bridge::Output {
   // Full-ICE mode: a datagram the leg's agent received, its selected pair
   // (RFC 8445 §8.1.1), and its failure (checks exhausted or consent lost).
   void on_ice_data(ByteView data, TimePoint now);
-  void on_ice_selected(const SocketAddress& remote, TimePoint now);
+  void on_ice_selected(const SocketAddress& remote);
   void on_ice_failed(TimePoint now);
   // Plain RTP/RTCP handed over by the peer leg (or by this leg, echo).
   void on_plain(ByteView data, TimePoint now);

@@ -98,10 +98,7 @@ void MediaShard::add_plain_leg(PlainLegConfig leg) {
     LegId id = shared->id;
     LegHost& host = *this;
     auto plain = std::make_unique<PlainRtpLeg>(std::move(*shared), host);
-    plain->start([this] {
-      drain_deferred(Clock::now());
-      flush_events();
-    });
+    plain->start([this] { after_input(Clock::now()); });
     plain_legs_[id] = std::move(plain);
   });
 }
@@ -147,14 +144,26 @@ void MediaShard::erase_leg(LegId id) {
 void MediaShard::on_datagram(ByteView data, const net::PeerAddress& from) {
   if (from.is_unix()) return;
   TimePoint now = Clock::now();
-  const SocketAddress& source = from.inet();
+  route(data, from.inet(), std::nullopt, now);
+  after_input(now);
+}
+
+// STUN goes by ICE username, DTLS/SRTP by the source a check validated. On a
+// leg's own port (port-range mode) the source must be that leg's.
+void MediaShard::route(ByteView data, const SocketAddress& source, std::optional<LegId> port_owner, TimePoint now) {
   if (stun::looks_like_stun(data)) {
     on_stun(data, source, now);
-  } else if (auto it = by_source_.find(source); it != by_source_.end()) {
-    it->second->on_secure(data, source, now);
-  } else {
+  } else if (auto it = by_source_.find(source); it == by_source_.end()) {
     counters_.unknown_source.fetch_add(1, std::memory_order_relaxed);
+  } else if (port_owner && it->second->id() != *port_owner) {
+    counters_.wrong_port.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    it->second->on_secure(data, source, now);
   }
+}
+
+// Every input ends here: plain packets the legs handed over, then the events.
+void MediaShard::after_input(TimePoint now) {
   drain_deferred(now);
   flush_events();
 }
@@ -216,25 +225,12 @@ void MediaShard::send_secure(ByteView data, const SocketAddress& to, net::Datagr
   (via != nullptr ? via : port_socket_.get())->send_to(data, net::PeerAddress{to});
 }
 
-// Port-range mode: a datagram on a leg's own port. STUN still goes by ICE
-// username and media by validated source; both must be this leg's.
+// Port-range mode: a datagram on a leg's own port.
 void MediaShard::on_leg_datagram(LegId leg, ByteView data, const net::PeerAddress& from) {
   if (from.is_unix()) return;
   TimePoint now = Clock::now();
-  const SocketAddress& source = from.inet();
-  if (stun::looks_like_stun(data)) {
-    on_stun(data, source, now);
-  } else if (auto it = by_source_.find(source); it != by_source_.end()) {
-    if (it->second->id() == leg) {
-      it->second->on_secure(data, source, now);
-    } else {
-      counters_.wrong_port.fetch_add(1, std::memory_order_relaxed);
-    }
-  } else {
-    counters_.unknown_source.fetch_add(1, std::memory_order_relaxed);
-  }
-  drain_deferred(now);
-  flush_events();
+  route(data, from.inet(), leg, now);
+  after_input(now);
 }
 
 template <class F>
@@ -246,8 +242,7 @@ void MediaShard::with_ice_leg(LegId leg, F f) {
   }
   TimePoint now = Clock::now();
   f(*it->second, now);
-  drain_deferred(now);
-  flush_events();
+  after_input(now);
 }
 
 void MediaShard::ice_data(LegId leg, Bytes data) {
@@ -258,7 +253,7 @@ void MediaShard::ice_data(LegId leg, Bytes data) {
 
 void MediaShard::ice_selected(LegId leg, SocketAddress remote) {
   boost::asio::post(io_, [this, leg, remote] {
-    with_ice_leg(leg, [&](MediaLeg& l, TimePoint now) { l.on_ice_selected(remote, now); });
+    with_ice_leg(leg, [&](MediaLeg& l, TimePoint) { l.on_ice_selected(remote); });
   });
 }
 

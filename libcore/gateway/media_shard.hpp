@@ -81,6 +81,8 @@ class MediaShard final : private LegHost, public IceLegSink {
   void on_datagram(ByteView data, const net::PeerAddress& from);
   void on_stun(ByteView data, const SocketAddress& from, TimePoint now);
   void on_leg_datagram(LegId leg, ByteView data, const net::PeerAddress& from);
+  void route(ByteView data, const SocketAddress& source, std::optional<LegId> port_owner, TimePoint now);
+  void after_input(TimePoint now);
   template <class F>
   void with_ice_leg(LegId leg, F f);
   void on_tick();
