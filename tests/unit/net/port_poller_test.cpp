@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -135,53 +136,54 @@ TEST(PortPoller, PortClosedByAnEarlierHandlerInTheSameWakeUpIsSkipped) {
   EXPECT_EQ(a_got + b_got, 1);
 }
 
-TEST(PortPoller, SendsFromHandlersLeaveTogetherAtTheEndOfTheWakeUp) {
+// trigger -> a; a's handler makes b send to sink.
+struct RelayRig {
   boost::asio::io_context io;
-  auto ip = *gw::IpAddress::parse("127.0.0.1");
-  auto trigger = open_udp(io);
-  auto a = open_udp(io);
-  auto b = open_udp(io);
-  auto sink = open_udp(io);
-  std::uint64_t b_sent_inside = 99;
+  gw::IpAddress ip = *gw::IpAddress::parse("127.0.0.1");
+  std::unique_ptr<DatagramPort> trigger = open_udp(io), a = open_udp(io), b = open_udp(io), sink = open_udp(io);
   int sink_got = 0;
-  b->start([](gw::ByteView, const PeerAddress&) {});
-  a->start([&](gw::ByteView, const PeerAddress&) {
-    b->send_to(gw::as_bytes("relayed"), PeerAddress{gw::SocketAddress{ip, sink->local_endpoint().port}});
-    b_sent_inside = b->counters().tx_packets;
-  });
-  sink->start([&](gw::ByteView data, const PeerAddress&) {
-    EXPECT_EQ(gw::as_string(data), "relayed");
-    ++sink_got;
-    io.stop();
-  });
-  trigger->send_to(gw::as_bytes("go"), PeerAddress{gw::SocketAddress{ip, a->local_endpoint().port}});
-  io.run_for(std::chrono::seconds(2));
+
+  PeerAddress to(const std::unique_ptr<DatagramPort>& port) const {
+    return PeerAddress{gw::SocketAddress{ip, port->local_endpoint().port}};
+  }
+  void run(const std::function<void()>& in_a_handler, std::chrono::milliseconds for_how_long) {
+    b->start([](gw::ByteView, const PeerAddress&) {});
+    a->start([in_a_handler](gw::ByteView, const PeerAddress&) { in_a_handler(); });
+    sink->start([this](gw::ByteView, const PeerAddress&) {
+      if (++sink_got == 1) io.stop();
+    });
+    trigger->send_to(gw::as_bytes("go"), to(a));
+    io.run_for(for_how_long);
+  }
+};
+
+TEST(PortPoller, SendsFromHandlersLeaveTogetherAtTheEndOfTheWakeUp) {
+  RelayRig rig;
+  std::uint64_t b_sent_inside = 99;
+  rig.run(
+      [&] {
+        rig.b->send_to(gw::as_bytes("relayed"), rig.to(rig.sink));
+        b_sent_inside = rig.b->counters().tx_packets;
+      },
+      std::chrono::seconds(2));
   EXPECT_EQ(b_sent_inside, 0U) << "queued during the wake-up";
-  EXPECT_EQ(sink_got, 1);
-  EXPECT_EQ(b->counters().tx_packets, 1U);
-  EXPECT_EQ(b->counters().tx_bytes, 7U);
+  EXPECT_EQ(rig.sink_got, 1);
+  EXPECT_EQ(rig.b->counters().tx_packets, 1U);
+  EXPECT_EQ(rig.b->counters().tx_bytes, 7U);
   // Outside a wake-up a send goes at once.
-  b->send_to(gw::as_bytes("now"), PeerAddress{gw::SocketAddress{ip, sink->local_endpoint().port}});
-  EXPECT_EQ(b->counters().tx_packets, 2U);
+  rig.b->send_to(gw::as_bytes("now"), rig.to(rig.sink));
+  EXPECT_EQ(rig.b->counters().tx_packets, 2U);
 }
 
 TEST(PortPoller, DatagramsOfAPortClosedInTheWakeUpAreDropped) {
-  boost::asio::io_context io;
-  auto ip = *gw::IpAddress::parse("127.0.0.1");
-  auto trigger = open_udp(io);
-  auto a = open_udp(io);
-  auto b = open_udp(io);
-  auto sink = open_udp(io);
-  int sink_got = 0;
-  b->start([](gw::ByteView, const PeerAddress&) {});
-  a->start([&](gw::ByteView, const PeerAddress&) {
-    b->send_to(gw::as_bytes("late"), PeerAddress{gw::SocketAddress{ip, sink->local_endpoint().port}});
-    b.reset();  // its fd number may be reused before the flush: nothing may go out on it
-  });
-  sink->start([&](gw::ByteView, const PeerAddress&) { ++sink_got; });
-  trigger->send_to(gw::as_bytes("go"), PeerAddress{gw::SocketAddress{ip, a->local_endpoint().port}});
-  io.run_for(std::chrono::milliseconds(200));
-  EXPECT_EQ(sink_got, 0);
+  RelayRig rig;
+  rig.run(
+      [&] {
+        rig.b->send_to(gw::as_bytes("late"), rig.to(rig.sink));
+        rig.b.reset();  // its fd number may be reused before the flush: nothing may go out on it
+      },
+      std::chrono::milliseconds(200));
+  EXPECT_EQ(rig.sink_got, 0);
 }
 
 }  // namespace
