@@ -98,16 +98,25 @@ void PortPoller::remove(Token token) {
   slot.context = nullptr;
   if (++slot.generation == 0) slot.generation = 1;  // token 0 stays "none"
   free_.push_back(index);
-  --live_;
+  // No port left: the wait must not keep io_context::run() from returning.
+  if (--live_ == 0 && armed_) {
+    boost::system::error_code ec;
+    watch_.cancel(ec);
+  }
 }
 
 void PortPoller::arm() {
   armed_ = true;
   watch_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& ec) {
     armed_ = false;
-    if (ec || epoll_fd_ < 0) return;  // cancelled: the io_context is shutting down
-    dispatch();
-    if (live_ > 0 && epoll_fd_ >= 0) arm();
+    if (epoll_fd_ < 0) return;  // shut down
+    if (ec && ec != boost::asio::error::operation_aborted) {
+      GW_LOG(error) << "port poller: " << ec.message();
+      return;
+    }
+    if (!ec) dispatch();
+    // Cancelled when the last port went; a port added since needs the wait again.
+    if (live_ > 0 && !armed_) arm();
   });
 }
 

@@ -186,4 +186,31 @@ TEST(PortPoller, DatagramsOfAPortClosedInTheWakeUpAreDropped) {
   EXPECT_EQ(rig.sink_got, 0);
 }
 
+TEST(PortPoller, RunReturnsOnceTheLastPortIsClosed) {
+  boost::asio::io_context io;
+  auto sender = open_udp(io);  // never started: sends at once, not in the poller
+  auto a = open_udp(io);
+  auto b = open_udp(io);
+  std::unique_ptr<DatagramPort> c;
+  int got = 0;
+  a->start([](gw::ByteView, const PeerAddress&) {});
+  b->start([](gw::ByteView, const PeerAddress&) {});
+  boost::asio::post(io, [&] {
+    a->close();
+    b->close();  // none left: the poller's wait is cancelled
+    // Started before that cancelled wait's handler ran: it must still be served.
+    c = open_udp(io);
+    c->start([&](gw::ByteView, const PeerAddress&) {
+      ++got;
+      c->close();  // the last one again: run() may return now
+    });
+    sender->send_to(gw::as_bytes("x"),
+                    PeerAddress{gw::SocketAddress{*gw::IpAddress::parse("127.0.0.1"), c->local_endpoint().port}});
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  io.run_for(std::chrono::seconds(3));
+  EXPECT_EQ(got, 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1)) << "an idle poller held the io_context";
+}
+
 }  // namespace
