@@ -112,6 +112,26 @@ event() { grep -m1 "\"event\":\"$2\"" "$1" || true; }
 # json_field LINE KEY: a top-level field of a JSON line.
 json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 
+# wait_port_free PORT: the tests' fixed ports lie in the ephemeral range, so
+# another program's client socket may hold one for a while (seen once in CI:
+# kamailio's TLS bind "Address already in use"). Waits up to 65 s while a
+# socket that blocks a SO_REUSEADDR bind has it: a live TCP socket or a UDP
+# one, not the orphans (TIME_WAIT, FIN_WAIT2) a stopped Kamailio leaves.
+port_holders() {
+  ss -Htn state established state syn-sent state syn-recv state close-wait state fin-wait-1 state listening \
+    "( sport = :$1 )" 2>/dev/null
+  ss -Hun -a "( sport = :$1 )" 2>/dev/null
+}
+wait_port_free() {
+  local i
+  for i in $(seq 650); do
+    [[ -z $(port_holders "$1") ]] && return 0
+    ((i == 1)) && echo "port $1 is in use; waiting for it:" >&2 && port_holders "$1" >&2
+    sleep 0.1
+  done
+  echo "port $1 still in use after 65 s" >&2
+}
+
 # Kamailio on loopback with the test config and a private copy of the users.
 # start_kamailio PORT [extra -A defines...]; sets KAM_PID. It listens on
 # udp:127.0.0.1:PORT unless KAM_LISTEN lists its sockets (space-separated
@@ -128,7 +148,10 @@ start_kamailio() {
   local a
   for a in "$@"; do defs+=(-A "$a"); done
   local listen=() l
-  for l in ${KAM_LISTEN:-udp:127.0.0.1:$port}; do listen+=(-l "$l"); done
+  for l in ${KAM_LISTEN:-udp:127.0.0.1:$port}; do
+    listen+=(-l "$l")
+    wait_port_free "${l##*:}"
+  done
   bg KAM_PID kamailio -f "$SIPDIR/kamailio.cfg" -DD -E -Y "$d" -w "$d" "${listen[@]}" \
     "${defs[@]}" -m 32 -M 8 >"$TMP/kamailio-$port.log" 2>&1
   sleep 1.5
