@@ -128,6 +128,17 @@ info_dtmf() {
 }
 # first_sip SINCE REGEX: epoch of the first SIP message matching REGEX.
 first_sip() { sip "$1" | grep -E -- "$2" | head -n 1 | cut -d' ' -f1; }
+# await_sip SINCE REGEX: first_sip, asked again for up to 3 s: tcpdump may not
+# have written a message yet when the page that it ended has been told.
+await_sip() {
+  local i t
+  for i in $(seq 15); do
+    t=$(first_sip "$1" "$2")
+    [[ -n $t ]] && break
+    sleep 0.2
+  done
+  echo "$t"
+}
 # secs A B: B - A in seconds, one decimal.
 secs() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
 lt() { python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$1" "$2"; }
@@ -340,7 +351,7 @@ case_customer_media_server() {
   ok "the browser hears it: totalAudioEnergy $(q "$f" 's["media"]["energy"]') > 0" \
     is_true "$(q "$f" '(s["media"]["energy"] or 0) > 0')"
   ok "the customer's hang-up reaches the media server as BYE" \
-    test -n "$(first_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.40:5060 \| BYE ')"
+    test -n "$(await_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.40:5060 \| BYE ')"
 }
 
 # 6. Faults: no answer, Kamailio restarted, the customer page closed mid-call.
@@ -358,10 +369,10 @@ case_faults() {
   t0=$(now)
   browser cust noanswer --role customer --target 3009 --expect ended --answer-timeout $((LAB_RING_TIMEOUT + 20))
   tinv=$(first_sip "$t0" '198\.51\.100\.10:5060 > 198\.51\.100\.20:5060 \| INVITE sip:3009')
-  tcan=$(first_sip "$t0" '198\.51\.100\.10:5060 > 198\.51\.100\.20:5060 \| CANCEL ')
+  tcan=$(await_sip "$t0" '198\.51\.100\.10:5060 > 198\.51\.100\.20:5060 \| CANCEL ')
   ok "no answer: the gateway sent CANCEL $( [[ -n $tinv && -n $tcan ]] && secs "$tinv" "$tcan") s after its INVITE (ring timeout $LAB_RING_TIMEOUT s)" \
     test -n "$tcan"
-  ok "no answer: the CANCEL reached the agent" test -n "$(first_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.30:5069 \| CANCEL ')"
+  ok "no answer: the CANCEL reached the agent" test -n "$(await_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.30:5069 \| CANCEL ')"
   ok "no answer: the page is told ($(q "$f" 's.get("ended")'), after $(q "$f" 's.get("end_ms")') ms)" \
     is_true "$(q "$f" 'not s.get("answered") and bool((s.get("ended") or {}).get("reason"))')"
 
@@ -401,7 +412,7 @@ case_faults() {
   ok "page closed: the gateway sent BYE to the SIP side $( [[ -n $tbye && -n $tclose ]] && secs "$tclose" "$tbye") s after (<= 30 s)" \
     bash -c "[[ -n '$tbye' && -n '$tclose' ]] && python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) <= 30 else 1)' '$tclose' '$tbye'"
   ok "page closed: the BYE reached the agent 3001" \
-    test -n "$(first_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.30:5060 \| BYE ')"
+    test -n "$(await_sip "$t0" '198\.51\.100\.20:5060 > 198\.51\.100\.30:5060 \| BYE ')"
 }
 
 # known_cases CASE...: all names known (else says which and returns 2).
