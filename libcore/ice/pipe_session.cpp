@@ -235,6 +235,9 @@ json::object PipeSession::stats_event() const {
   if (pipe_) {
     ev["pipe_rx_packets"] = pipe_->counters().rx_packets;
     ev["pipe_tx_packets"] = pipe_->counters().tx_packets;
+    ev["pipe_tx_backlogged"] = pipe_->counters().tx_backlogged;  // the pipe's reader was behind
+    ev["pipe_tx_dropped"] = pipe_->counters().tx_dropped;
+    ev["pipe_tx_errors"] = pipe_->counters().tx_errors;
   }
   return ev;
 }

@@ -7,9 +7,12 @@
 
 #include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 
+#include "net/send_backlog.hpp"
 #include "net/sockaddr.hpp"
 #include "util/log.hpp"
 
@@ -123,7 +126,11 @@ struct DatagramPort::Impl {
   std::unique_ptr<TxQueue> tx;
   std::size_t tx_count = 0;
   bool flush_posted = false;
-  // Posted flushes hold a weak reference: a port closed meanwhile is skipped.
+  SendBacklog backlog;
+  std::unique_ptr<asio::steady_timer> retry;  // made on the first EAGAIN
+  bool retry_armed = false;
+  bool warned_drop = false;
+  // Posted flushes and retries hold a weak reference: a closed port is skipped.
   std::shared_ptr<int> alive = std::make_shared<int>(0);
 };
 
@@ -172,6 +179,9 @@ DatagramPort::~DatagramPort() { close(); }
 void DatagramPort::close() {
   if (fd_ < 0) return;
   if (impl_->tx_count > 0) flush();
+  counters_.tx_dropped += impl_->backlog.size();
+  impl_->backlog.clear();
+  if (impl_->retry) impl_->retry->cancel();
   if (impl_->poller != nullptr) impl_->poller->remove(impl_->token);
   impl_->token = 0;
   ::close(fd_);
@@ -185,7 +195,9 @@ void DatagramPort::start(Handler handler) {
   impl_->poller = &asio::use_service<PortPoller>(impl_->io);
   impl_->token = impl_->poller->add(
       fd_, [](void* port) { static_cast<DatagramPort*>(port)->on_readable(); }, this,
-      [](void* port, ssize_t result, int error) { static_cast<DatagramPort*>(port)->count_send(result, error); });
+      [](void* port, ByteView data, const sockaddr_storage& to, socklen_t to_len) {
+        static_cast<DatagramPort*>(port)->send_prepared(data, to, to_len);
+      });
   if (impl_->token == 0) GW_LOG(error) << "cannot watch " << local_.to_string() << ": it will not receive";
 }
 
@@ -287,6 +299,10 @@ void DatagramPort::flush() {
   if (!q.tx) return;
   TxQueue& t = *q.tx;
   std::size_t done = 0;
+  auto hold_rest = [&] {  // in order, behind what already waits
+    for (; done < q.tx_count; ++done) hold(ByteView(t.data[done].data(), t.len[done]), t.to[done], t.to_len[done]);
+  };
+  if (!q.backlog.empty()) hold_rest();
   while (done < q.tx_count && fd_ >= 0) {
     std::array<mmsghdr, kBatch> msgs{};
     std::array<iovec, kBatch> iovs{};
@@ -301,8 +317,11 @@ void DatagramPort::flush() {
     int sent = ::sendmmsg(fd_, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
     ++counters_.tx_batches;
     if (sent <= 0) {
-      // The first datagram failed (e.g. EAGAIN, or an unreachable peer):
-      // count it, skip it, go on with the rest.
+      if (is_send_blocked(errno)) {
+        hold_rest();
+        break;
+      }
+      // The first datagram failed (e.g. an unreachable peer): count it, skip it, go on.
       ++counters_.tx_errors;
       ++done;
       continue;
@@ -334,11 +353,62 @@ void DatagramPort::send_now(ByteView data, const PeerAddress& to) {
   }
   // Inside the poller's wake-up: sent with the other ports' datagrams at its end.
   if (impl_->poller != nullptr && impl_->token != 0 && impl_->poller->dispatching()) {
-    impl_->poller->defer_send(impl_->token, fd_, data, ss, len);
+    impl_->poller->defer_send(impl_->token, data, ss, len);
     return;
   }
-  auto n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&ss), len);  // NOLINT
-  count_send(n, n < 0 ? errno : 0);
+  send_prepared(data, ss, len);
+}
+
+void DatagramPort::send_prepared(ByteView data, const sockaddr_storage& to, socklen_t to_len) {
+  if (fd_ < 0) return;
+  if (!impl_->backlog.empty()) return hold(data, to, to_len);  // keep the order
+  auto n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to),  // NOLINT
+                    to_len);
+  int error = n < 0 ? errno : 0;
+  if (n < 0 && is_send_blocked(error)) return hold(data, to, to_len);
+  count_send(n, error);
+}
+
+void DatagramPort::hold(ByteView data, const sockaddr_storage& to, socklen_t to_len) {
+  if (!impl_->backlog.push(data, to, to_len)) {
+    ++counters_.tx_dropped;
+    if (!impl_->warned_drop) {
+      impl_->warned_drop = true;
+      GW_LOG(warn) << local_.to_string() << ": the receiver has not read for a while (" << impl_->backlog.size()
+                   << " datagrams wait): dropping until it reads";
+    }
+    return;
+  }
+  ++counters_.tx_backlogged;
+  arm_retry();
+}
+
+// Polling for writability would not help: a unix datagram socket that sends
+// with sendto (not connected) polls writable while the receiver is full.
+void DatagramPort::arm_retry() {
+  auto& q = *impl_;
+  if (q.retry_armed) return;
+  if (!q.retry) q.retry = std::make_unique<asio::steady_timer>(q.io);
+  q.retry_armed = true;
+  q.retry->expires_after(std::chrono::milliseconds(1));
+  q.retry->async_wait([this, alive = std::weak_ptr<int>(q.alive)](const boost::system::error_code& ec) {
+    if (ec || !alive.lock()) return;
+    impl_->retry_armed = false;
+    drain_backlog();
+  });
+}
+
+void DatagramPort::drain_backlog() {
+  auto& b = impl_->backlog;
+  while (!b.empty() && fd_ >= 0) {
+    const auto& e = b.front();
+    auto n = ::sendto(fd_, e.data.data(), e.data.size(), MSG_DONTWAIT,
+                      reinterpret_cast<const sockaddr*>(&e.to), e.to_len);  // NOLINT
+    int error = n < 0 ? errno : 0;
+    if (n < 0 && is_send_blocked(error)) return arm_retry();
+    count_send(n, error);
+    b.pop();
+  }
 }
 
 void DatagramPort::count_send(ssize_t result, int error) {

@@ -36,7 +36,9 @@ struct PeerAddress {
 
 struct DatagramCounters {
   std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
-  std::uint64_t tx_errors = 0;     // sendto failed (EAGAIN counted here too)
+  std::uint64_t tx_errors = 0;      // sendto failed for good (not EAGAIN: see below)
+  std::uint64_t tx_backlogged = 0;  // waited in the send backlog (receiver's queue full)
+  std::uint64_t tx_dropped = 0;     // the backlog was full, or the port closed with a backlog
   std::uint64_t tx_no_remote = 0;  // send() before a remote was known
   std::uint64_t rx_truncated = 0;  // larger than the receive buffer
   std::uint64_t tx_batches = 0;    // sendmmsg calls (batching on)
@@ -67,6 +69,8 @@ class DatagramPort {
   // Sends to the default remote; counted as tx_no_remote when there is none.
   // Called from a receive handler of a started port, the datagram leaves when
   // the poller's wake-up ends (see PortPoller::defer_send), else at once.
+  // A receiver whose queue is full (EAGAIN, ENOBUFS) does not lose it: it
+  // waits in a bounded SendBacklog, retried every millisecond, in order.
   void send(ByteView data);
   void send_to(ByteView data, const PeerAddress& to);
 
@@ -87,6 +91,10 @@ class DatagramPort {
   void on_readable();  // drains up to 8 recvmmsg batches
 
   void send_now(ByteView data, const PeerAddress& to);  // deferred to the poller inside its wake-up
+  void send_prepared(ByteView data, const sockaddr_storage& to, socklen_t to_len);
+  void hold(ByteView data, const sockaddr_storage& to, socklen_t to_len);  // into the backlog
+  void arm_retry();
+  void drain_backlog();
   void count_send(ssize_t result, int error);
 
   struct Impl;

@@ -50,7 +50,7 @@ void PortPoller::shutdown() {
   live_ = 0;
 }
 
-PortPoller::Token PortPoller::add(int fd, ReadyFn on_ready, void* context, SentFn on_sent) {
+PortPoller::Token PortPoller::add(int fd, ReadyFn on_ready, void* context, SendFn send) {
   if (epoll_fd_ < 0) return 0;
   std::uint32_t index = 0;
   if (!free_.empty()) {
@@ -72,7 +72,7 @@ PortPoller::Token PortPoller::add(int fd, ReadyFn on_ready, void* context, SentF
   }
   slot.fd = fd;
   slot.on_ready = on_ready;
-  slot.on_sent = on_sent;
+  slot.send = send;
   slot.context = context;
   ++live_;
   if (!armed_) arm();
@@ -94,7 +94,7 @@ void PortPoller::remove(Token token) {
   if (epoll_fd_ >= 0) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, slot.fd, nullptr);
   slot.fd = -1;
   slot.on_ready = nullptr;
-  slot.on_sent = nullptr;
+  slot.send = nullptr;
   slot.context = nullptr;
   if (++slot.generation == 0) slot.generation = 1;  // token 0 stays "none"
   free_.push_back(index);
@@ -136,11 +136,10 @@ void PortPoller::dispatch() {
   flush_sends();
 }
 
-void PortPoller::defer_send(Token owner, int fd, ByteView data, const sockaddr_storage& to, socklen_t to_len) {
+void PortPoller::defer_send(Token owner, ByteView data, const sockaddr_storage& to, socklen_t to_len) {
   if (pending_.size() >= kMaxPendingSends) flush_sends();
   PendingSend& p = pending_.emplace_back();
   p.owner = owner;
-  p.fd = fd;
   p.offset = pending_bytes_.size();
   p.size = data.size();
   p.to = to;
@@ -151,11 +150,9 @@ void PortPoller::defer_send(Token owner, int fd, ByteView data, const sockaddr_s
 void PortPoller::flush_sends() {
   for (const PendingSend& p : pending_) {
     const Slot* slot = slot_of(p.owner);
-    if (slot == nullptr) continue;  // closed since: its fd may be another socket's now
-    ssize_t r = ::sendto(p.fd, pending_bytes_.data() + p.offset, p.size, MSG_DONTWAIT,
-                         reinterpret_cast<const sockaddr*>(&p.to), p.to_len);  // NOLINT
-    int error = r < 0 ? errno : 0;
-    if (slot->on_sent != nullptr) slot->on_sent(slot->context, r, error);
+    // Closed since: its fd may be another socket's now.
+    if (slot == nullptr || slot->send == nullptr) continue;
+    slot->send(slot->context, ByteView(pending_bytes_.data() + p.offset, p.size), p.to, p.to_len);
   }
   pending_.clear();
   pending_bytes_.clear();

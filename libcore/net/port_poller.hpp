@@ -24,7 +24,9 @@ class PortPoller : public boost::asio::execution_context::service {
  public:
   using Token = std::uint64_t;  // slot index and generation; 0 = none
   using ReadyFn = void (*)(void* context);
-  using SentFn = void (*)(void* context, ssize_t result, int error);  // after a deferred sendto
+  // Sends one deferred datagram (the port sends it, so its own backlog and
+  // counters apply). `data` is valid only during the call.
+  using SendFn = void (*)(void* context, ByteView data, const sockaddr_storage& to, socklen_t to_len);
 
   static boost::asio::execution_context::id id;  // NOLINT: Asio's service key
 
@@ -37,7 +39,7 @@ class PortPoller : public boost::asio::execution_context::service {
   // (level triggered: a callee that leaves data queued is called again on the
   // next wake-up, after other ready work). `context` must outlive its
   // registration. Returns 0 when epoll refuses the fd.
-  Token add(int fd, ReadyFn on_ready, void* context, SentFn on_sent = nullptr);
+  Token add(int fd, ReadyFn on_ready, void* context, SendFn send = nullptr);
   // Stops the calls for `token`, even for events already fetched in this wake-up.
   void remove(Token token);
 
@@ -46,9 +48,9 @@ class PortPoller : public boost::asio::execution_context::service {
   // have run, so a receiver on this host (a media server beside the gateway,
   // a test peer on loopback) is woken once per wake-up, not once per packet.
   [[nodiscard]] bool dispatching() const { return dispatching_; }
-  // Queues a copy for `owner`'s `fd`; its SentFn reports the result. A port
+  // Queues a copy for `owner`, handed to its SendFn at the flush. A port
   // removed before the flush loses its queued datagrams (it is closing).
-  void defer_send(Token owner, int fd, ByteView data, const sockaddr_storage& to, socklen_t to_len);
+  void defer_send(Token owner, ByteView data, const sockaddr_storage& to, socklen_t to_len);
 
   [[nodiscard]] std::size_t size() const { return live_; }
   [[nodiscard]] std::uint64_t wakeups() const { return wakeups_; }
@@ -58,12 +60,11 @@ class PortPoller : public boost::asio::execution_context::service {
     int fd = -1;
     std::uint32_t generation = 1;
     ReadyFn on_ready = nullptr;
-    SentFn on_sent = nullptr;
+    SendFn send = nullptr;
     void* context = nullptr;
   };
   struct PendingSend {
     Token owner = 0;
-    int fd = -1;
     std::size_t offset = 0, size = 0;
     socklen_t to_len = 0;
     sockaddr_storage to{};
