@@ -35,9 +35,12 @@ void SignalHandlers::arm() {
       callbacks_.on_stats();
     } else if (signo == SIGHUP && callbacks_.on_reload) {
       callbacks_.on_reload();
+    } else if (shutdowns_ > 0 && std::chrono::steady_clock::now() - last_shutdown_ < kDuplicateWindow) {
+      ++duplicates_;
     } else {
       ++shutdowns_;
       if (callbacks_.on_shutdown) callbacks_.on_shutdown(signo);
+      last_shutdown_ = std::chrono::steady_clock::now();  // after the handler: it may take a while
     }
     arm();
   });

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <functional>
 
 namespace gw::net {
@@ -28,13 +29,20 @@ class SignalHandlers {
   SignalHandlers& operator=(const SignalHandlers&) = delete;
   void cancel();
   // Number of shutdown signals seen; a second one means "now, not gracefully".
+  // One that comes within kDuplicateWindow of the previous one's handling is
+  // the same signal delivered twice (timeout(1) signals the child and then its
+  // process group) and is neither counted nor reported.
   [[nodiscard]] int shutdown_count() const { return shutdowns_; }
+  [[nodiscard]] int duplicates_ignored() const { return duplicates_; }
+  static constexpr std::chrono::milliseconds kDuplicateWindow{1000};
 
  private:
   void arm();
   boost::asio::signal_set set_;
   Callbacks callbacks_;
   int shutdowns_ = 0;
+  int duplicates_ = 0;
+  std::chrono::steady_clock::time_point last_shutdown_{};
 };
 
 }  // namespace gw::net

@@ -69,7 +69,6 @@ class LegRunner {
   std::atomic<int> exit_code_{cli::kOk};
   std::atomic<bool> interrupted_{false}, timed_out_{false};
   int signals_seen_ = 0;               // main thread
-  std::chrono::steady_clock::time_point first_signal_{};
   std::mutex out_mutex_;
 };
 
@@ -222,16 +221,13 @@ void LegRunner::on_command(const std::string& line) {
 }
 
 void LegRunner::on_signal() {
-  // A second signal stops at once; one within 500 ms is the same signal
-  // delivered twice (timeout(1) sends it to the child and to its group).
-  auto now = std::chrono::steady_clock::now();
+  // A second signal stops at once (SignalHandlers drops the duplicate
+  // delivery of one signal, e.g. by timeout(1)).
   if (++signals_seen_ > 1) {
-    if (now - first_signal_ < std::chrono::milliseconds(500)) return;
     exit_code_ = cli::kInterrupted;
     io_.stop();
     return;
   }
-  first_signal_ = now;
   interrupted_ = true;
   glib_.post([this] {
     if (call_ && call_->phase() != CallPhase::ended) return call_->hangup();

@@ -49,4 +49,31 @@ TEST(SignalHandlers, WithoutShutdownTeardownRestoresDefault) {
   EXPECT_EQ(current.sa_handler, SIG_DFL);
 }
 
+// timeout(1) sends SIGTERM to its child and then to its process group: the
+// child gets it twice at once, which must not read as "second signal: now".
+TEST(SignalHandlers, TheSameSignalTwiceAtOnceIsOneRequest) {
+  boost::asio::io_context io;
+  int calls = 0;
+  SignalHandlers handlers(io, {.on_shutdown = [&](int) { ++calls; }, .on_stats = {}, .on_reload = {}});
+  std::raise(SIGTERM);
+  io.run_for(std::chrono::milliseconds(100));  // handled: a second delivery goes through the handler anew
+  std::raise(SIGTERM);
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(handlers.shutdown_count(), 1);
+  EXPECT_EQ(handlers.duplicates_ignored(), 1);
+  // Later, it is a real second request.
+  io.run_for(SignalHandlers::kDuplicateWindow);
+  std::raise(SIGTERM);
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(handlers.shutdown_count(), 2);
+}
+
+TEST(SignalHandlers, RestoreDefaultsAfterTheDuplicateTest) {  // its teardown left SIGTERM ignored
+  std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGINT, SIG_DFL);
+  SUCCEED();
+}
+
 }  // namespace
