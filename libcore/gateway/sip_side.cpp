@@ -300,6 +300,10 @@ void SipSide::Impl::stop_when_idle(std::shared_ptr<std::function<void()>> finish
     glib.post_after(50, [this, finished, waited, timeout_ms] { stop_when_idle(finished, waited + 50, timeout_ms); });
     return;
   }
+  if (!idle) {
+    GW_LOG(warn) << "sip: stopping with " << calls.size() << " call(s) and " << ua->registrations()
+                 << " registration(s) not yet ended";
+  }
   ua->shutdown([this, finished] { to_signaling([finished] { (*finished)(); }); }, timeout_ms / 2);
 }
 
