@@ -13,7 +13,8 @@
 // goes out of the public port to that call's browser. No crypto, no RTP, no
 // ICE: what is left is the floor every bridged call pays on this machine.
 // load: per call a "browser" port sending one 172-byte datagram every 20 ms
-// (the calls spread over the 20 ms), and the peer: one port echoing every
+// (the calls spread over --phases ticks of the 20 ms; 4, as bench/gw_load
+// does, so both feed the gateway the same batches), and the peer: one port echoing every
 // datagram to its sender. Prints {"sent","received","loss_pct"} as JSON.
 // Exit: 0, 1 runtime error, 2 usage.
 #include <boost/asio/io_context.hpp>
@@ -37,7 +38,7 @@ using net::DatagramPort;
 using net::PeerAddress;
 
 constexpr std::size_t kPayload = 172;  // PCMU 20 ms plus RTP header
-constexpr int kSlots = 20;             // 1 ms slots per 20 ms packet interval
+constexpr int kIntervalMs = 20;        // one packet per call per 20 ms
 
 std::unique_ptr<DatagramPort> open_or_die(asio::io_context& io, const std::string& host_port) {
   auto ep = parse_endpoint("udp:" + host_port);
@@ -99,7 +100,7 @@ int run_relay(const std::string& pub_at, const std::string& peer_at, std::size_t
   return 0;
 }
 
-int run_load(const std::string& relay_at, const std::string& echo_at, std::size_t calls, int seconds) {
+int run_load(const std::string& relay_at, const std::string& echo_at, std::size_t calls, int seconds, int phases) {
   asio::io_context io;
   auto echo = open_or_die(io, echo_at);
   echo->set_send_batching(true);
@@ -128,12 +129,12 @@ int run_load(const std::string& relay_at, const std::string& echo_at, std::size_
       });
       return;
     }
-    for (std::size_t i = static_cast<std::size_t>(slot); i < calls; i += kSlots) {
+    for (std::size_t i = static_cast<std::size_t>(slot); i < calls; i += static_cast<std::size_t>(phases)) {
       browsers[i]->send(payload);
       ++sent;
     }
-    slot = (slot + 1) % kSlots;
-    tick.expires_at(tick.expiry() + std::chrono::milliseconds(1));
+    slot = (slot + 1) % phases;
+    tick.expires_at(tick.expiry() + std::chrono::microseconds(kIntervalMs * 1000 / phases));
     tick.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) on_tick();
     });
@@ -155,6 +156,7 @@ int main(int argc, char** argv) {
   std::string pub = "127.0.0.1:0", peer, relay, echo = "127.0.0.1:0";
   std::size_t calls = 250;
   int seconds = 20;
+  int phases = 4;
   auto* r = app.add_subcommand("relay", "Relay browser <-> peer, a plain port per call");
   r->add_option("--public", pub, "Public port HOST:PORT (all calls' browser side)");
   r->add_option("--peer", peer, "Peer HOST:PORT (the echo of `load`)")->required();
@@ -164,9 +166,11 @@ int main(int argc, char** argv) {
   l->add_option("--echo", echo, "The peer's HOST:PORT (give the relay's --peer)")->required();
   l->add_option("--calls", calls, "Calls")->check(CLI::Range(1, 20000));
   l->add_option("--seconds", seconds, "Seconds of sending")->check(CLI::Range(1, 3600));
+  l->add_option("--phases", phases, "Ticks per 20 ms the calls are spread over (bench/gw_load: 4)")
+      ->check(CLI::Range(1, 20));
   CLI11_PARSE(app, argc, argv);
   try {
-    return r->parsed() ? run_relay(pub, peer, calls) : run_load(relay, echo, calls, seconds);
+    return r->parsed() ? run_relay(pub, peer, calls) : run_load(relay, echo, calls, seconds, phases);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "relay_floor: %s\n", e.what());
     return 1;
