@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything webrtc-gw needs to build and test on Debian 12, as root.
-# Usage: scripts/install-deps.sh [build|test]   (default: test = build + peers)
+# Usage: scripts/install-deps.sh [build|test|bench]
+#   build: the compilers and libraries; test (default): build + the test peers;
+#   bench: test + the peers bench/peers/run.sh measures us against (Janus, rtpengine).
 set -euo pipefail
 what=${1:-test}
 export DEBIAN_FRONTEND=noninteractive
@@ -19,13 +21,21 @@ test_pkgs=(
   chromium kamailio-tls-modules baresip-core tcpdump
 )
 
+# The gateways a user would pick instead, for bench/peers (not needed by tests).
+bench_pkgs=(janus rtpengine-daemon)
+
+case $what in
+  build | test | bench) ;;
+  *) echo "install-deps.sh: unknown target '$what' (build, test or bench)" >&2; exit 2 ;;
+esac
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-deps.sh: run as root (apt-get install)" >&2
   exit 1
 fi
 
 pkgs=("${build_pkgs[@]}")
-[[ $what == test ]] && pkgs+=("${test_pkgs[@]}")
+[[ $what != build ]] && pkgs+=("${test_pkgs[@]}")
+[[ $what == bench ]] && pkgs+=("${bench_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -41,7 +51,7 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The browser tests drive Debian's Chromium with playwright-core (npm, lockfile).
-if [[ $what == test ]]; then
+if [[ $what != build ]]; then
   if ! command -v npm >/dev/null; then
     apt-get install -y -qq --no-install-recommends nodejs npm
   fi

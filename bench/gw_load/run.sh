@@ -65,18 +65,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 log() { printf 'run.sh: %s\n' "$*" >&2; }
-free_port() {  # tcp|udp
-  python3 -c "import socket,sys; s=socket.socket(type=socket.SOCK_STREAM if sys.argv[1]=='tcp' else socket.SOCK_DGRAM); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])" "$1"
-}
-forget() { local p keep=(); for p in "${PIDS[@]:-}"; do [ "$p" != "$1" ] && keep+=("$p"); done; PIDS=("${keep[@]:-}"); }
-stop_pid() {  # PID: TERM, then KILL after 10 s
-  local i
-  kill -TERM "$1" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  forget "$1"
-}
+source "$SRC/bench/lib.sh"  # free_port, stop_pid, start_sampler
 
 if ((SIP_ECHO)); then
   command -v sipp >/dev/null || { echo "run.sh: --sip-echo needs sipp" >&2; exit 2; }
@@ -112,15 +101,6 @@ start_gw() {  # NAME
   log "gateway did not open port $HTTPS_PORT; its log:"; tail -20 "$T/$1.gw.log" >&2; return 1
 }
 
-SAMPLER=
-start_sampler() {  # PID FILE: unix_ms cpu_ticks threads rss_pages fds, every 0.25 s
-  ( while [ -r "/proc/$1/stat" ]; do
-      s=$(awk '{print $14 + $15, $20, $24}' "/proc/$1/stat" 2>/dev/null) || break
-      echo "$(date +%s%3N) $s $(ls "/proc/$1/fd" 2>/dev/null | wc -l)"
-      sleep 0.25
-    done ) >"$2" &
-  SAMPLER=$!; PIDS+=("$SAMPLER")
-}
 
 run_calls() {  # CALLS REP -> a line in runs.jsonl
   local n=$1 rep=$2 name="calls$1.$2" rc=0 limit

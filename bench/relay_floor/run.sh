@@ -29,13 +29,13 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
-free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$SRC/bench/lib.sh"  # free_port
 echo "# $BIN ($(git -C "$SRC" describe --always --dirty 2>/dev/null || echo '?')), $(date -u +%FT%TZ), seconds $SECONDS_"
 echo "| calls | loss % | relay CPU % | relay ms per call-s |"
 echo "|---|---|---|---|"
 for calls in $CALLS; do
   for _ in $(seq "$REPEAT"); do
-    peer=$(free_port)
+    peer=$(free_port udp)
     taskset -c 0 "$BIN" relay --public 127.0.0.1:0 --peer "127.0.0.1:$peer" --calls "$calls" >"$T/relay.out" &
     relay=$!
     PIDS=("$relay")

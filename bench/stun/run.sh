@@ -44,9 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+source "$SRC/bench/lib.sh"  # free_port
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }  # utime + stime
 # Softirq time of CPU 1: on loopback, delivering the server's responses runs
 # there and is not charged to the server's utime/stime.
@@ -55,7 +53,7 @@ TCK=$(getconf CLK_TCK)
 
 start_server() {  # name
   local name=$1 port
-  port=$(free_port)
+  port=$(free_port udp)
   PORT[$name]=$port
   case $name in
     bare)   "${RT[@]}" taskset -c 1 "$BARE" --listen "127.0.0.1:$port" 2>"$T/bare.err" & ;;
