@@ -28,3 +28,12 @@ start_sampler() {  # PID FILE: unix_ms cpu_ticks threads rss_pages fds, every 0.
     done ) >"$2" &
   SAMPLER=$!; PIDS+=("$SAMPLER")
 }
+
+CPU_SAMPLER=
+start_cpu_sampler() {  # CPU FILE: unix_ms idle+iowait ticks of that CPU (/proc/stat), every 0.25 s
+  ( while :; do
+      echo "$(date +%s%3N) $(awk -v c="cpu$1" '$1 == c {print $5 + $6}' /proc/stat)"
+      sleep 0.25
+    done ) >"$2" &
+  CPU_SAMPLER=$!; PIDS+=("$CPU_SAMPLER")
+}

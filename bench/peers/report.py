@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""The Markdown table of bench/peers/run.sh (stdlib only).
+"""The figures and Markdown table of bench/peers/run.sh (stdlib only).
 
-  report.py RUNS.jsonl   (lines of bench/gw_load/report.py run, each with "peer")
+  report.py tag PEER CPU_SAMPLES LOAD.json < RUN_LINE  -> the line with "peer" and "cpu0_ms_per_call_s"
+  report.py table RUNS.jsonl   (lines of bench/gw_load/report.py run, tagged)
+
+CPU_SAMPLES: lib.sh start_cpu_sampler's lines, unix_ms idle+iowait ticks of
+CPU 0; its busy time over the media phase is wall - idle - iowait.
 
 Per peer and call count: median (range) over the runs of the peer's CPU ms
 per call-second, and its ratio to webrtc-gw's median at the same call count
@@ -15,7 +19,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gw_load"))
-from report import med  # noqa: E402
+from report import CLK_TCK, med, ticks_at  # noqa: E402
 
 
 def per_call(r, key):
@@ -25,12 +29,30 @@ def per_call(r, key):
     return (r["during"][key] - r["before"][key]) / up
 
 
-def main(path):
+def tag(peer, cpu_samples, load_json):
+    r = json.loads(sys.stdin.read())
+    r["peer"] = peer
+    s = []
+    for line in open(cpu_samples):
+        f = line.split()
+        if len(f) == 2:
+            s.append((int(f[0]), int(f[1])))
+    load = json.load(open(load_json))
+    t0, t1 = load.get("media_start_ms", 0), load.get("media_end_ms", 0)
+    i0, i1 = ticks_at(s, t0), ticks_at(s, t1)
+    call_s = load.get("media_packets_sent", 0) / 50
+    if i0 is not None and i1 is not None and t1 > t0 and call_s:
+        busy_ms = (t1 - t0) - (i1 - i0) * 1000 / CLK_TCK
+        r["cpu0_ms_per_call_s"] = busy_ms / call_s
+    print(json.dumps(r))
+
+
+def table(path):
     runs = [json.loads(line) for line in open(path) if line.strip()]
     peers = list(dict.fromkeys(r["peer"] for r in runs))
-    print("| peer | calls | up | loss % | CPU ms per call-s | × webrtc-gw | RSS KiB per call | threads per call "
-          "|")
-    print("|" + "---|" * 8)
+    print("| peer | calls | up | loss % | CPU ms per call-s | × webrtc-gw | CPU 0 busy ms per call-s "
+          "| RSS KiB per call | threads per call |")
+    print("|" + "---|" * 9)
     for calls in sorted({r["calls"] for r in runs}):
         ours = [r.get("cpu_ms_per_call_s") for r in runs if r["calls"] == calls and r["peer"] == "webrtc-gw"]
         ours = [x for x in ours if x]
@@ -45,10 +67,14 @@ def main(path):
             L = [r["load"] for r in rs]
             print(f"| {peer} | {calls} | {med([l.get('calls_up') for l in L])} "
                   f"| {med([l.get('loss_pct') for l in L], '{:.3f}')} | {med(cpu, '{:.2f}')} | {ratio} "
+                  f"| {med([r.get('cpu0_ms_per_call_s') for r in rs], '{:.2f}')} "
                   f"| {med([per_call(r, 'rss_kib') for r in rs])} | {med([per_call(r, 'threads') for r in rs], '{:.2f}')} |")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 5 and sys.argv[1] == "tag":
+        tag(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "table":
+        table(sys.argv[2])
+    else:
         sys.exit(__doc__)
-    main(sys.argv[1])

@@ -12,16 +12,23 @@
 # peer pinned to CPU 0, gw_load, sipp and peer_gateway.py to CPU 1. The
 # peer's CPU over the media phase (/proc/PID/stat utime+stime), RSS and
 # threads come from a 0.25 s sampler (bench/gw_load/report.py run).
+# --split: two hosts instead of one: the peer alone in one namespace
+# (198.51.100.1), gw_load, sipp and peer_gateway.py in another (198.51.100.2),
+# a veth between them, and RPS on each veth end steering its receive work to
+# its own side's CPU, as each host's NIC would. On loopback a sender pays
+# for its receiver's softirq work; here each side pays for its own. The
+# peer's cost is then CPU 0's busy time (wall - idle - iowait from
+# /proc/stat), which includes its receive softirqs wherever they ran.
 # The peers are installed by scripts/install-deps.sh bench.
 #
 # Usage: bench/peers/run.sh [--calls "100"] [--peers "webrtc-gw rtpengine janus"]
-#                           [--duration 20] [--rate 20] [--repeat 1] [BUILD_DIR]
+#                           [--duration 20] [--rate 20] [--repeat 1] [--split] [BUILD_DIR]
 # Needs root (ip netns). Prints a Markdown table; exit 0, 1 a run failed to
 # start, 2 usage.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$SRC/bench/peers
-CALLS=100 PEERS="webrtc-gw rtpengine janus" DURATION=20 RATE=20 REPEAT=1
+CALLS=100 PEERS="webrtc-gw rtpengine janus" DURATION=20 RATE=20 REPEAT=1 SPLIT=0
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
@@ -30,7 +37,8 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --split) SPLIT=1; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -50,27 +58,44 @@ command -v sipp >/dev/null || { echo "run.sh: needs sipp" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (ip netns)" >&2; exit 2; }
 
 T=$(mktemp -d /tmp/peers-bench.XXXXXX)
-NSNAME=gwpeers-$$ MEDIA_IP=198.51.100.1
+PEER_NS=gwpeers-$$ LOAD_NS=gwpeers-$$ PEER_IP=198.51.100.1 LOAD_IP=198.51.100.1
+# PEER_LOCAL: where the peer's SIP side and control sockets listen; SIPP_IP: sipp's.
+PEER_LOCAL=127.0.0.1 SIPP_IP=127.0.0.1
+if ((SPLIT)); then
+  LOAD_NS=gwload-$$ LOAD_IP=198.51.100.2 PEER_LOCAL=$PEER_IP SIPP_IP=$LOAD_IP
+fi
 PIDS=()
 source "$SRC/bench/lib.sh"
 cleanup() {
   stop_pids "${PIDS[@]:-}"
-  ip netns del "$NSNAME" 2>/dev/null || true
+  ip netns del "$PEER_NS" 2>/dev/null || true
+  ((SPLIT)) && ip netns del "$LOAD_NS" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-ip netns add "$NSNAME"
-ip -n "$NSNAME" link set lo up
-ip -n "$NSNAME" link add media0 type veth peer name media1
-ip -n "$NSNAME" addr add "$MEDIA_IP/24" dev media0
-ip -n "$NSNAME" link set media0 up
-ip -n "$NSNAME" link set media1 up
-ON_PEER=(taskset -c 0 ip netns exec "$NSNAME")
-ON_LOAD=(taskset -c 1 ip netns exec "$NSNAME")
+ip netns add "$PEER_NS"
+ip -n "$PEER_NS" link set lo up
+if ((SPLIT)); then
+  ip netns add "$LOAD_NS"
+  ip -n "$LOAD_NS" link set lo up
+  ip link add peer0 netns "$PEER_NS" type veth peer name load0 netns "$LOAD_NS"
+  ip -n "$LOAD_NS" addr add "$LOAD_IP/24" dev load0
+  ip -n "$LOAD_NS" link set load0 up
+  # RPS: what arrives at a side is processed on that side's CPU (0: peer, 1: load).
+  ip netns exec "$PEER_NS" sh -c 'echo 1 >/sys/class/net/peer0/queues/rx-0/rps_cpus'
+  ip netns exec "$LOAD_NS" sh -c 'echo 2 >/sys/class/net/load0/queues/rx-0/rps_cpus'
+else
+  ip -n "$PEER_NS" link add peer0 type veth peer name load0
+  ip -n "$PEER_NS" link set load0 up
+fi
+ip -n "$PEER_NS" addr add "$PEER_IP/24" dev peer0
+ip -n "$PEER_NS" link set peer0 up
+ON_PEER=(taskset -c 0 ip netns exec "$PEER_NS")
+ON_LOAD=(taskset -c 1 ip netns exec "$LOAD_NS")
 
 SIPP_PORT=25060 SIPP_MEDIA=26000  # inside the namespace: nothing else there
-"${ON_LOAD[@]}" sipp -sn uas -i 127.0.0.1 -p "$SIPP_PORT" -mi 127.0.0.1 -mp "$SIPP_MEDIA" -rtp_echo -nostdin \
+"${ON_LOAD[@]}" sipp -sn uas -i "$SIPP_IP" -p "$SIPP_PORT" -mi "$SIPP_IP" -mp "$SIPP_MEDIA" -rtp_echo -nostdin \
   >"$T/sipp.log" 2>&1 </dev/null &
 PIDS+=("$!")
 sleep 0.5
@@ -89,11 +114,11 @@ media: { rtp_port_range = "40000-44999" }
 nat: { nice_debug = false }
 EOF
   cat >"$d/conf/janus.transport.http.jcfg" <<EOF
-general: { json = "compact" base_path = "/janus" http = true port = 28088 ip = "127.0.0.1" https = false }
+general: { json = "compact" base_path = "/janus" http = true port = 28088 ip = "$PEER_LOCAL" https = false }
 admin: { admin_http = false }
 EOF
   cat >"$d/conf/janus.plugin.sip.jcfg" <<EOF
-general: { local_ip = "127.0.0.1" keepalive_interval = 0 register_ttl = 3600 rtp_port_range = "45000-49999" events = false }
+general: { local_ip = "$PEER_LOCAL" keepalive_interval = 0 register_ttl = 3600 rtp_port_range = "45000-49999" events = false }
 EOF
 }
 
@@ -103,20 +128,20 @@ start_peer() {  # PEER NAME
   API_PORT=$(free_port tcp) API_HOST=127.0.0.1
   case $1 in
     webrtc-gw)
-      API_HOST=$MEDIA_IP  # its HTTPS listens on --public-bind
+      API_HOST=$PEER_IP  # its HTTPS listens on --public-bind
       mkdir -p "$T/$name.state"
-      "${ON_PEER[@]}" "$GW" --public-bind "$MEDIA_IP" --https-port "$API_PORT" --media-port 27000 --media-threads 1 \
-        --state-dir "$T/$name.state" --web-root "$SRC/web" --json --sip-proxy "sip:127.0.0.1:$SIPP_PORT" \
-        --sip-domain 127.0.0.1 --private-bind 127.0.0.1 --sip-port 25070 --skip-plan-check \
+      "${ON_PEER[@]}" "$GW" --public-bind "$PEER_IP" --https-port "$API_PORT" --media-port 27000 --media-threads 1 \
+        --state-dir "$T/$name.state" --web-root "$SRC/web" --json --sip-proxy "sip:$SIPP_IP:$SIPP_PORT" \
+        --sip-domain "$SIPP_IP" --private-bind "$PEER_LOCAL" --sip-port 25070 --skip-plan-check \
         >"$T/$name.events" 2>"$T/$name.log" </dev/null & ;;
     rtpengine)
-      "${ON_PEER[@]}" rtpengine -f -E --table=-1 --interface="$MEDIA_IP" --listen-ng=127.0.0.1:22230 \
+      "${ON_PEER[@]}" rtpengine -f -E --table=-1 --interface="$PEER_IP" --listen-ng="$PEER_LOCAL:22230" \
         --port-min=30000 --port-max=39999 --num-threads=1 --log-level=5 >"$T/$name.log" 2>&1 </dev/null &
-      adapter=(rtpengine --ng 127.0.0.1:22230 --echo "127.0.0.1:$SIPP_MEDIA") ;;
+      adapter=(rtpengine --ng "$PEER_LOCAL:22230" --echo "$SIPP_IP:$SIPP_MEDIA") ;;
     janus)
       [ -d "$T/janus" ] || janus_config
       "${ON_PEER[@]}" janus --configs-folder="$T/janus/conf" -F "$T/janus/conf" >"$T/$name.log" 2>&1 </dev/null &
-      adapter=(janus --api http://127.0.0.1:28088/janus --target "sip:echo@127.0.0.1:$SIPP_PORT") ;;
+      adapter=(janus --api "http://$PEER_LOCAL:28088/janus" --target "sip:echo@$SIPP_IP:$SIPP_PORT") ;;
   esac
   PEER_PID=$!; PIDS+=("$PEER_PID"); RUN_PIDS=("$PEER_PID")
   if ((${#adapter[@]})); then
@@ -125,7 +150,7 @@ start_peer() {  # PEER NAME
   fi
   local i
   for ((i = 0; i < 100; i++)); do
-    ip netns exec "$NSNAME" bash -c "exec 3<>/dev/tcp/$API_HOST/$API_PORT" 2>/dev/null && sleep 1 && return 0
+    ip netns exec "$LOAD_NS" bash -c "exec 3<>/dev/tcp/$API_HOST/$API_PORT" 2>/dev/null && sleep 1 && return 0
     kill -0 "$PEER_PID" 2>/dev/null || break
     sleep 0.1
   done
@@ -137,17 +162,20 @@ run_peer() {  # PEER CALLS REP -> a line in $T/runs.jsonl
   start_peer "$peer" "$name"
   sleep 1
   start_sampler "$PEER_PID" "$T/$name.samples"
+  taskset -cp 1 "$SAMPLER" >/dev/null
+  start_cpu_sampler 0 "$T/$name.cpu0"
+  taskset -cp 1 "$CPU_SAMPLER" >/dev/null
   sleep 1
   limit=$(python3 -c "print(int($n / $RATE + 30 + $DURATION + 60))")
-  timeout -s INT -k 10 "$limit" "${ON_LOAD[@]}" "$LOAD" --gateway "$API_HOST:$API_PORT" --bind "$MEDIA_IP" \
-    --calls "$n" --rate "$RATE" --duration "$DURATION" --threads 1 --target "sip:echo@127.0.0.1:$SIPP_PORT" \
+  timeout -s INT -k 10 "$limit" "${ON_LOAD[@]}" "$LOAD" --gateway "$API_HOST:$API_PORT" --bind "$LOAD_IP" \
+    --calls "$n" --rate "$RATE" --duration "$DURATION" --threads 1 --target "sip:echo@$SIPP_IP:$SIPP_PORT" \
     --json >"$T/$name.json" 2>"$T/$name.load.log" || rc=$?
   sleep 3  # calls ended; "after" samples
-  stop_pids "$SAMPLER" "${RUN_PIDS[@]}"  # the sampler, the peer, its adapter
+  stop_pids "$SAMPLER" "$CPU_SAMPLER" "${RUN_PIDS[@]}"  # the samplers, the peer, its adapter
   printf 'run.sh: %s, %s calls (run %s): gw_load exit %s: %s\n' "$peer" "$n" "$rep" "$rc" \
     "$(head -c 300 "$T/$name.json")" >&2
   python3 "$SRC/bench/gw_load/report.py" run "$T/$name.samples" "$T/$name.json" "$n" "$rep" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); r["peer"]=sys.argv[1]; print(json.dumps(r))' "$peer" \
+    python3 "$HERE/report.py" tag "$peer" "$T/$name.cpu0" "$T/$name.json" \
       >>"$T/runs.jsonl"
 }
 
@@ -158,5 +186,6 @@ for ((rep = 0; rep < REPEAT; rep++)); do
     done
   done
 done
+((SPLIT)) && echo "# --split: CPU 0 busy ms per call-s is the peer's cost, its receive softirqs included"
 echo "# bench/peers/run.sh$(printf ' %q' "${ARGS[@]}") ($(git -C "$SRC" describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%FT%TZ))"
-python3 "$HERE/report.py" "$T/runs.jsonl"
+python3 "$HERE/report.py" table "$T/runs.jsonl"
