@@ -158,4 +158,8 @@ wait_exit "$GW_PID" 10
 [[ $RC == 0 ]] || fail "webrtc-gw exit $RC after SIGTERM"
 [[ $(grep -c '"dn":"alice","state":"unregistered","status":200' "$TMP/gw.out") -gt $n_unreg ]] ||
   fail "no un-REGISTER at shutdown"
+# Every SIP transaction ended before the stack stopped: none was left waiting
+# (a 487 the gateway could not match would leave its INVITE open).
+! grep -E "not yet ended|stack shutdown timed out|nua_shutdown not completed" "$TMP/gw.err" ||
+  fail "the SIP stack did not shut down cleanly"
 echo "PASS test_gw_sip_kamailio"
