@@ -23,6 +23,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -209,18 +210,21 @@ class AnswerSh:
             time.sleep(0.1)
         else:
             os.killpg(p.pid, signal.SIGTERM)
+            shutil.rmtree(work, ignore_errors=True)
             raise PeerError("answer.sh gave no answer in 10 s")
         call_id = f"c-{n}"
         with self.lock:
-            self.procs[call_id] = p
+            self.procs[call_id] = (p, work)
         with open(answer_path) as f:
             return call_id, f.read()
 
     def close(self, call_id):
         with self.lock:
-            p = self.procs.pop(call_id, None)
+            p, work = self.procs.pop(call_id, (None, None))
         if p:
             os.killpg(p.pid, signal.SIGTERM)
+            p.wait()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 # ---- the HTTPS front ----
