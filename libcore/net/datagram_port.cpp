@@ -280,11 +280,7 @@ void DatagramPort::send_to(ByteView data, const PeerAddress& to) {
   TxQueue& t = *q.tx;
   std::memcpy(t.data[i].data(), data.data(), data.size());
   t.len[i] = data.size();
-  if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
-    t.to_len[i] = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, t.to[i]);
-  } else {
-    t.to_len[i] = peer_to(to, t.to[i]);
-  }
+  t.to_len[i] = destination(to, t.to[i]);
   if (!q.flush_posted) {
     q.flush_posted = true;
     asio::post(q.io, [this, alive = std::weak_ptr<int>(q.alive)] {
@@ -343,14 +339,16 @@ Status DatagramPort::set_buffer_sizes(int receive_bytes, int send_bytes) {
   return {};
 }
 
+socklen_t DatagramPort::destination(const PeerAddress& to, sockaddr_storage& out) const {
+  if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
+    return to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, out);
+  }
+  return peer_to(to, out);
+}
+
 void DatagramPort::send_now(ByteView data, const PeerAddress& to) {
   sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (!to.is_unix() && to.inet().ip.is_v4() && local_family_ == AF_INET6) {
-    len = to_sockaddr(SocketAddress{v4_mapped(to.inet().ip), to.inet().port}, ss);
-  } else {
-    len = peer_to(to, ss);
-  }
+  socklen_t len = destination(to, ss);
   // Inside the poller's wake-up: sent with the other ports' datagrams at its end.
   if (impl_->poller != nullptr && impl_->token != 0 && impl_->poller->dispatching()) {
     impl_->poller->defer_send(impl_->token, data, ss, len);
@@ -362,11 +360,16 @@ void DatagramPort::send_now(ByteView data, const PeerAddress& to) {
 void DatagramPort::send_prepared(ByteView data, const sockaddr_storage& to, socklen_t to_len) {
   if (fd_ < 0) return;
   if (!impl_->backlog.empty()) return hold(data, to, to_len);  // keep the order
+  if (!try_send(data, to, to_len)) hold(data, to, to_len);
+}
+
+bool DatagramPort::try_send(ByteView data, const sockaddr_storage& to, socklen_t to_len) {
   auto n = ::sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to),  // NOLINT
                     to_len);
   int error = n < 0 ? errno : 0;
-  if (n < 0 && is_send_blocked(error)) return hold(data, to, to_len);
+  if (n < 0 && is_send_blocked(error)) return false;
   count_send(n, error);
+  return true;
 }
 
 void DatagramPort::hold(ByteView data, const sockaddr_storage& to, socklen_t to_len) {
@@ -402,11 +405,7 @@ void DatagramPort::drain_backlog() {
   auto& b = impl_->backlog;
   while (!b.empty() && fd_ >= 0) {
     const auto& e = b.front();
-    auto n = ::sendto(fd_, e.data.data(), e.data.size(), MSG_DONTWAIT,
-                      reinterpret_cast<const sockaddr*>(&e.to), e.to_len);  // NOLINT
-    int error = n < 0 ? errno : 0;
-    if (n < 0 && is_send_blocked(error)) return arm_retry();
-    count_send(n, error);
+    if (!try_send(ByteView(e.data.data(), e.data.size()), e.to, e.to_len)) return arm_retry();
     b.pop();
   }
 }

@@ -91,7 +91,11 @@ class DatagramPort {
   void on_readable();  // drains up to 8 recvmmsg batches
 
   void send_now(ByteView data, const PeerAddress& to);  // deferred to the poller inside its wake-up
+  // `to` as this socket's family needs it (v4-mapped on an IPv6 socket).
+  socklen_t destination(const PeerAddress& to, sockaddr_storage& out) const;
   void send_prepared(ByteView data, const sockaddr_storage& to, socklen_t to_len);
+  // One sendto, counted; false (nothing counted) when the receiver is full.
+  bool try_send(ByteView data, const sockaddr_storage& to, socklen_t to_len);
   void hold(ByteView data, const sockaddr_storage& to, socklen_t to_len);  // into the backlog
   void arm_retry();
   void drain_backlog();
