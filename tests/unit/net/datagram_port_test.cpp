@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -106,6 +107,33 @@ TEST(DatagramPort, BatchedSendsArriveInOrderWithFewerSyscalls) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
   EXPECT_EQ(a->counters().tx_packets, 100U);
   EXPECT_LE(a->counters().tx_batches, 4U) << "32 datagrams per sendmmsg";
+}
+
+// A dual-stack port ([::]) reaches an IPv4 peer, on the direct path and the
+// batched one alike, from its own port.
+TEST(DatagramPort, DualStackPortSendsToAnIpv4Peer) {
+  boost::asio::io_context io;
+  auto a = open_port(io, "udp:[::]:0");
+  auto b = open_port(io, "udp:127.0.0.1:0");
+  ASSERT_TRUE(a->set_remote(b->local_endpoint()).ok());
+  std::vector<std::string> got;
+  std::uint16_t from_port = 0;
+  b->start([&](gw::ByteView data, const PeerAddress& src) {
+    got.emplace_back(gw::as_string(data));
+    from_port = src.inet().port;
+    if (got.size() == 2) io.stop();
+  });
+  boost::asio::post(io, [&] {
+    a->send(gw::as_bytes("direct"));
+    a->set_send_batching(true);
+    a->send(gw::as_bytes("batched"));
+  });
+  io.run_for(std::chrono::seconds(2));
+  ASSERT_EQ(got.size(), 2U);
+  EXPECT_EQ(got[0], "direct");
+  EXPECT_EQ(got[1], "batched");
+  EXPECT_EQ(from_port, a->local_endpoint().port);
+  EXPECT_EQ(a->counters().tx_errors, 0U);
 }
 
 TEST(DatagramPort, ClosingWithQueuedSendsIsSafe) {
