@@ -232,6 +232,7 @@ int main(int argc, char** argv) {
                       o.setup_timeout};
       auto summary = run_signin(s);
       print(o, summary);
+      if (g_interrupted) return cli::kInterrupted;
       return summary.at("ok").as_bool() ? cli::kOk : kNotAllUp;
     }
     return run_calls(o, *gw, *bind);
