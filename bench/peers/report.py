@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The figures and Markdown table of bench/peers/run.sh (stdlib only).
 
-  report.py tag PEER CPU_SAMPLES LOAD.json < RUN_LINE  -> the line with "peer" and "cpu0_ms_per_call_s"
+  report.py tag PEER CPU_SAMPLES LOAD.json SETUP.json < RUN_LINE
+      -> the line with "peer", "cpu0_ms_per_call_s" and setup_time.py's "setup_own_ms"
+         (SETUP.json: /dev/null without --setup)
   report.py table RUNS.jsonl   (lines of bench/gw_load/report.py run, tagged)
 
 CPU_SAMPLES: lib.sh start_cpu_sampler's lines, unix_ms idle+iowait ticks of
@@ -10,8 +12,9 @@ CPU 0; its busy time over the media phase is wall - idle - iowait.
 Per peer and call count: median (range) over the runs of the peer's CPU ms
 per call-second, and its ratio to webrtc-gw's median at the same call count
 in the same run; loss; RSS and threads per call (during minus before, over
-the calls up). No set-up time: for rtpengine and Janus it would be
-peer_gateway.py's (Python, HTTP long polls), not the peer's.
+the calls up); with --setup, the peer's own share of call set-up
+(setup_time.py, from a capture: not gw_load's POST-to-201, which for
+rtpengine and Janus would include peer_gateway.py's Python and HTTP).
 """
 import json
 import os
@@ -29,7 +32,7 @@ def per_call(r, key):
     return (r["during"][key] - r["before"][key]) / up
 
 
-def tag(peer, cpu_samples, load_json):
+def tag(peer, cpu_samples, load_json, setup_json):
     r = json.loads(sys.stdin.read())
     r["peer"] = peer
     s = []
@@ -44,15 +47,27 @@ def tag(peer, cpu_samples, load_json):
     if i0 is not None and i1 is not None and t1 > t0 and call_s:
         busy_ms = (t1 - t0) - (i1 - i0) * 1000 / CLK_TCK
         r["cpu0_ms_per_call_s"] = busy_ms / call_s
+    try:
+        r["setup_own_ms"] = json.load(open(setup_json)).get("setup_own_ms", [])
+    except (OSError, ValueError):
+        pass
     print(json.dumps(r))
+
+
+def setup_cell(ms):
+    if not ms:
+        return "–"
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    return f"{statistics.median(ms):.2f} ({p95:.2f}, {len(ms)})"
 
 
 def table(path):
     runs = [json.loads(line) for line in open(path) if line.strip()]
     peers = list(dict.fromkeys(r["peer"] for r in runs))
     print("| peer | calls | up | loss % | CPU ms per call-s | × webrtc-gw | CPU 0 busy ms per call-s "
-          "| RSS KiB per call | threads per call |")
-    print("|" + "---|" * 9)
+          "| RSS KiB per call | threads per call | own set-up ms p50 (p95, n) |")
+    print("|" + "---|" * 10)
     for calls in sorted({r["calls"] for r in runs}):
         ours = [r.get("cpu_ms_per_call_s") for r in runs if r["calls"] == calls and r["peer"] == "webrtc-gw"]
         ours = [x for x in ours if x]
@@ -68,11 +83,12 @@ def table(path):
             print(f"| {peer} | {calls} | {med([l.get('calls_up') for l in L])} "
                   f"| {med([l.get('loss_pct') for l in L], '{:.3f}')} | {med(cpu, '{:.2f}')} | {ratio} "
                   f"| {med([r.get('cpu0_ms_per_call_s') for r in rs], '{:.2f}')} "
-                  f"| {med([per_call(r, 'rss_kib') for r in rs])} | {med([per_call(r, 'threads') for r in rs], '{:.2f}')} |")
+                  f"| {med([per_call(r, 'rss_kib') for r in rs])} | {med([per_call(r, 'threads') for r in rs], '{:.2f}')} "
+                  f"| {setup_cell([x for r in rs for x in r.get('setup_own_ms', [])])} |")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "tag":
+    if len(sys.argv) == 6 and sys.argv[1] == "tag":
         tag(*sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == "table":
         table(sys.argv[2])

@@ -19,16 +19,19 @@
 # for its receiver's softirq work; here each side pays for its own. The
 # peer's cost is then CPU 0's busy time (wall - idle - iowait from
 # /proc/stat), which includes its receive softirqs wherever they ran.
+# --setup: also capture the peer's signaling (tcpdump in its namespace) and
+# report its own share of each call's set-up (bench/peers/setup_time.py);
+# give a low --rate so that the calls are set up one at a time.
 # The peers are installed by scripts/install-deps.sh bench.
 #
 # Usage: bench/peers/run.sh [--calls "100"] [--peers "webrtc-gw rtpengine janus"]
-#                           [--duration 20] [--rate 20] [--repeat 1] [--split] [BUILD_DIR]
+#                           [--duration 20] [--rate 20] [--repeat 1] [--split] [--setup] [BUILD_DIR]
 # Needs root (ip netns). Prints a Markdown table; exit 0, 1 a run failed to
-# start, 2 usage.
+# start, 2 usage. KEEP_TMP=1 keeps the work directory (logs, captures).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$SRC/bench/peers
-CALLS=100 PEERS="webrtc-gw rtpengine janus" DURATION=20 RATE=20 REPEAT=1 SPLIT=0
+CALLS=100 PEERS="webrtc-gw rtpengine janus" DURATION=20 RATE=20 REPEAT=1 SPLIT=0 SETUP=0
 ARGS=("$@")
 while [ $# -gt 0 ]; do
   case $1 in
@@ -38,7 +41,8 @@ while [ $# -gt 0 ]; do
     --rate) RATE=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --split) SPLIT=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --setup) SETUP=1; shift ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -55,6 +59,7 @@ for p in $PEERS; do
 done
 [ -x "$LOAD" ] || { echo "run.sh: no $LOAD (build the gw_load target)" >&2; exit 2; }
 command -v sipp >/dev/null || { echo "run.sh: needs sipp" >&2; exit 2; }
+((SETUP)) && ! command -v tcpdump >/dev/null && { echo "run.sh: --setup needs tcpdump" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (ip netns)" >&2; exit 2; }
 
 T=$(mktemp -d /tmp/peers-bench.XXXXXX)
@@ -70,7 +75,7 @@ cleanup() {
   stop_pids "${PIDS[@]:-}"
   ip netns del "$PEER_NS" 2>/dev/null || true
   ((SPLIT)) && ip netns del "$LOAD_NS" 2>/dev/null
-  rm -rf "$T"
+  if [ -n "${KEEP_TMP:-}" ]; then echo "run.sh: kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -165,17 +170,29 @@ run_peer() {  # PEER CALLS REP -> a line in $T/runs.jsonl
   taskset -cp 1 "$SAMPLER" >/dev/null
   start_cpu_sampler 0 "$T/$name.cpu0"
   taskset -cp 1 "$CPU_SAMPLER" >/dev/null
+  local capture= control_port=$API_PORT
+  case $peer in rtpengine) control_port=22230 ;; janus) control_port=28088 ;; esac
+  if ((SETUP)); then
+    ip netns exec "$PEER_NS" tcpdump -i "$( ((SPLIT)) && echo any || echo lo)" -s 0 -U -w "$T/$name.pcap" \
+      "port $control_port or port $SIPP_PORT" >/dev/null 2>&1 &
+    capture=$!; PIDS+=("$capture")
+  fi
   sleep 1
   limit=$(python3 -c "print(int($n / $RATE + 30 + $DURATION + 60))")
   timeout -s INT -k 10 "$limit" "${ON_LOAD[@]}" "$LOAD" --gateway "$API_HOST:$API_PORT" --bind "$LOAD_IP" \
     --calls "$n" --rate "$RATE" --duration "$DURATION" --threads 1 --target "sip:echo@$SIPP_IP:$SIPP_PORT" \
     --json >"$T/$name.json" 2>"$T/$name.load.log" || rc=$?
   sleep 3  # calls ended; "after" samples
-  stop_pids "$SAMPLER" "$CPU_SAMPLER" "${RUN_PIDS[@]}"  # the samplers, the peer, its adapter
+  stop_pids "$SAMPLER" "$CPU_SAMPLER" "${RUN_PIDS[@]}" $capture  # samplers, peer, adapter, capture
+  local setup=/dev/null
+  if ((SETUP)); then
+    setup=$T/$name.setup.json
+    python3 "$HERE/setup_time.py" "$peer" "$T/$name.pcap" "$control_port" "$SIPP_PORT" >"$setup" || true
+  fi
   printf 'run.sh: %s, %s calls (run %s): gw_load exit %s: %s\n' "$peer" "$n" "$rep" "$rc" \
     "$(head -c 300 "$T/$name.json")" >&2
   python3 "$SRC/bench/gw_load/report.py" run "$T/$name.samples" "$T/$name.json" "$n" "$rep" |
-    python3 "$HERE/report.py" tag "$peer" "$T/$name.cpu0" "$T/$name.json" \
+    python3 "$HERE/report.py" tag "$peer" "$T/$name.cpu0" "$T/$name.json" "$setup" \
       >>"$T/runs.jsonl"
 }
 
