@@ -153,9 +153,10 @@ start_peer() {  # PEER NAME
     "${ON_LOAD[@]}" python3 "$HERE/peer_gateway.py" --port "$API_PORT" "${adapter[@]}" >"$T/$name.adapter.log" 2>&1 </dev/null &
     PIDS+=("$!"); RUN_PIDS+=("$!")
   fi
-  local i
+  local i ready="exec 3<>/dev/tcp/$API_HOST/$API_PORT"
+  [ "$1" = janus ] && ready+=" && exec 4<>/dev/tcp/$PEER_LOCAL/28088"  # Janus's own API too
   for ((i = 0; i < 100; i++)); do
-    ip netns exec "$LOAD_NS" bash -c "exec 3<>/dev/tcp/$API_HOST/$API_PORT" 2>/dev/null && sleep 1 && return 0
+    ip netns exec "$LOAD_NS" bash -c "$ready" 2>/dev/null && sleep 1 && return 0
     kill -0 "$PEER_PID" 2>/dev/null || break
     sleep 0.1
   done
